@@ -1,0 +1,58 @@
+"""Find the rule for a request without scanning every rule.
+
+Exact host names sit in a dict, `*.domain` patterns in a dict keyed by the parent
+domain; a lookup costs one probe per label of the request's host, whatever the
+number of rules. The first rule in file order whose host, path and filter match wins.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+
+class RuleIndex:
+    def __init__(self, rules: tuple[Rule, ...]):
+        self.rules = rules
+        self._exact: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        self._subdomains: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
+        for position, rule in enumerate(rules):
+            for pattern in rule.hosts:
+                table = self._subdomains if pattern.subdomains else self._exact
+                entries = table[pattern.host]
+                if not entries or entries[-1][1] is not rule:
+                    entries.append((position, rule))
+        self._exact = dict(self._exact)
+        self._subdomains = dict(self._subdomains)
+
+    def candidates(self, host: str) -> list[tuple[int, Rule]]:
+        """Rules naming `host` (any port), in file order."""
+        found = list(self._exact.get(host, ()))
+        parent = host
+        while "." in parent:
+            parent = parent.split(".", 1)[1]
+            found.extend(self._subdomains.get(parent, ()))
+        if len(found) > 1:
+            found.sort(key=lambda entry: entry[0])
+        return found
+
+    def covers_host(self, host: str, port: int) -> bool:
+        return any(
+            pattern.matches(host, port) for _, rule in self.candidates(host) for pattern in rule.hosts
+        )
+
+    def lookup(self, host: str, port: int, path: str, subject: Any = None) -> Rule | None:
+        """The deciding rule; `subject` is what a rule's filter is applied to (the flow)."""
+        host = host.lower()
+        path = path.split("?", 1)[0]
+        for _, rule in self.candidates(host):
+            if not any(pattern.matches(host, port) for pattern in rule.hosts):
+                continue
+            if rule.paths is not None and not any(p.match(path) for p in rule.paths):
+                continue
+            if rule.filter is not None and not rule.filter(subject):
+                continue
+            return rule
+        return None

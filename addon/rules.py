@@ -1,0 +1,283 @@
+"""rules.yaml: the Rule type and its validation.
+
+`parse_rules` checks everything at load and reports every problem at once, each
+naming file, line, rule and field, with a fix where one is obvious.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .index import RuleIndex
+from .patterns import (
+    LOCAL_DEVELOPMENT_ORIGINS,
+    HostPattern,
+    OriginPattern,
+    compile_path,
+    parse_host,
+    parse_origin_pattern,
+)
+from .yamlsource import LineDict, LineList, YamlError, load_yaml
+
+ANY = "*"
+CHROMIUM_MAX_AGE = 7200
+TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+FIELDS = (
+    "name", "hosts", "paths", "filter", "allow_origins", "allow_credentials", "allow_methods",
+    "allow_headers", "expose_headers", "max_age", "preflight", "allow_private_network",
+)
+PREFLIGHT_MODES = ("answer", "forward")
+
+
+class RulesError(ValueError):
+    """rules.yaml cannot be used; `problems` holds one message per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    line: int
+    hosts: tuple[HostPattern, ...]
+    paths: tuple[re.Pattern, ...] | None  # None: every path
+    filter: Callable[[Any], bool] | None  # compiled by the caller; applied to what it is given
+    allow_origins: tuple[OriginPattern, ...] | None  # None: any origin ("*")
+    allow_credentials: bool
+    allow_methods: frozenset[str] | None  # None: "*", uppercase otherwise
+    allow_headers: frozenset[str] | None  # None: "*", lowercase otherwise
+    expose_headers: tuple[str, ...] | None  # None: "*"
+    max_age: int
+    preflight: str
+    allow_private_network: bool
+    # Header values computed once, as Starlette does.
+    allow_methods_value: str = ""
+    allow_headers_value: str = ""
+    expose_headers_value: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    warnings: tuple[str, ...]
+    source: str
+    index: RuleIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "index", RuleIndex(self.rules))
+
+
+class _Problems:
+    def __init__(self, source: str):
+        self.source = source
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def where(self, line: int, rule: str | None = None, field: str | None = None) -> str:
+        text = f"{self.source}:{line}:"
+        if rule:
+            text += f" {rule}"
+        if field:
+            text += f", field '{field}'" if rule else f" field '{field}'"
+        return text
+
+    def error(self, line, rule, field, message):
+        self.errors.append(f"{self.where(line, rule, field)}: {message}")
+
+    def warn(self, line, rule, field, message):
+        self.warnings.append(f"{self.where(line, rule, field)}: {message}")
+
+
+def _suggest(key: str, choices) -> str:
+    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else f"; known fields: {', '.join(choices)}"
+
+
+def _type_name(value) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            LineList: "a list", LineDict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def load_rules(path: str, compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
+    """Read and validate a rules file. Raises RulesError, never anything else."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise RulesError([f"{path}: file not found; set cors_rules to your rules.yaml"]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RulesError([f"{path}: cannot read: {e}"]) from None
+    return parse_rules(text, path, compile_filter)
+
+
+def parse_rules(text: str, source: str = "rules.yaml",
+                compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
+    problems = _Problems(source)
+    try:
+        document = load_yaml(text)
+    except YamlError as e:
+        raise RulesError([f"{source}:{e.line}: {e}"]) from None
+    except RecursionError:
+        raise RulesError([f"{source}:1: YAML nested too deeply"]) from None
+    if not isinstance(document, LineDict) or "rules" not in document:
+        line = getattr(document, "line", 1)
+        raise RulesError([f"{source}:{line}: expected a mapping with a 'rules:' list at the top, "
+                          "e.g. 'rules:\\n  - hosts: [api.example.com]'"])
+    for key in document:
+        if key != "rules":
+            problems.error(document.key_lines[key], None, key, "unknown top-level key" + _suggest(key, ["rules"]))
+    items = document["rules"]
+    if items is None:
+        items = LineList()
+        items.line, items.item_lines = document.key_lines["rules"], []
+    if not isinstance(items, LineList):
+        problems.error(document.key_lines["rules"], None, "rules", f"must be a list of rules, got {_type_name(items)}")
+        raise RulesError(problems.errors)
+    rules = []
+    for number, (item, line) in enumerate(zip(items, items.item_lines), start=1):
+        rule = _parse_rule(item, line, number, problems, compile_filter)
+        if rule is not None:
+            rules.append(rule)
+    if problems.errors:
+        raise RulesError(problems.errors)
+    if not rules:
+        problems.warn(document.key_lines["rules"], None, "rules", "no rules: the addon changes nothing")
+    return RuleSet(tuple(rules), tuple(problems.warnings), source)
+
+
+def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filter) -> Rule | None:
+    label = f"rule {number}"
+    if not isinstance(item, LineDict):
+        problems.error(line, label, None, f"must be a mapping of fields, got {_type_name(item)}")
+        return None
+    name = item.get("name", label)
+    if not isinstance(name, str) or not name.strip():
+        problems.error(item.key_lines["name"], label, "name", f"must be a non-empty string, got {_type_name(name)}")
+        name = label
+    label = f"rule '{name}'" if "name" in item else label
+    errors_before = len(problems.errors)
+
+    def at(field):
+        return item.key_lines.get(field, item.line)
+
+    def fail(field, message):
+        problems.error(at(field), label, field, message)
+
+    for key in item:
+        if key not in FIELDS:
+            fail(key, "unknown field" + _suggest(key, FIELDS))
+
+    def strings(field, allow_any, default, lower=False):
+        value = item.get(field, default)
+        if allow_any and isinstance(value, str) and value.strip() == ANY:
+            return ANY
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            kind = "'*' or a list of strings" if allow_any else "a string or a list of strings"
+            fail(field, f"must be {kind}, got {_type_name(value)}")
+            return None
+        return [v.strip().lower() if lower else v.strip() for v in value]
+
+    def parsed(field, values, parse):
+        result = []
+        for value in values or ():
+            try:
+                result.append(parse(value))
+            except ValueError as e:
+                fail(field, str(e))
+        return tuple(result)
+
+    def flag(field):
+        value = item.get(field, False)
+        if not isinstance(value, bool):
+            fail(field, f"must be true or false, got {value!r}")
+            return False
+        return value
+
+    if "hosts" not in item:
+        fail("hosts", "missing; name the API host(s) this rule opens, e.g. hosts: [api.example.com]")
+    host_values = strings("hosts", False, [])
+    if host_values == [] and "hosts" in item:
+        fail("hosts", "is empty; name at least one host")
+    hosts = parsed("hosts", host_values, parse_host)
+
+    paths = None
+    if "paths" in item:
+        paths = parsed("paths", strings("paths", False, []), compile_path)
+
+    rule_filter = None
+    if "filter" in item:
+        expression = item["filter"]
+        if not isinstance(expression, str):
+            fail("filter", f"must be a mitmproxy filter expression string, got {_type_name(expression)}")
+        elif compile_filter is not None:
+            try:
+                rule_filter = compile_filter(expression)
+            except ValueError as e:
+                fail("filter", f"{e}; see mitmproxy's filter expressions (~m, ~u, ~h ...)")
+
+    origin_values = strings("allow_origins", True, None) if "allow_origins" in item else None
+    if origin_values == ANY:
+        allow_origins = None
+    elif origin_values is None:
+        allow_origins = LOCAL_DEVELOPMENT_ORIGINS
+    else:
+        allow_origins = parsed("allow_origins", origin_values, parse_origin_pattern)
+        if "*" in origin_values:
+            fail("allow_origins", "'*' must stand alone: write allow_origins: \"*\"")
+
+    credentials = flag("allow_credentials")
+    private_network = flag("allow_private_network")
+
+    def tokens(field, lower):
+        values = strings(field, True, ANY, lower=lower)
+        if values == ANY or values is None:
+            return None
+        for value in values:
+            if not TOKEN.match(value):
+                fail(field, f"'{value}' is not a valid {'header name' if lower else 'method'}")
+        return values
+
+    methods = tokens("allow_methods", False)
+    allow_headers = tokens("allow_headers", True)
+    expose = tokens("expose_headers", True)
+
+    max_age = item.get("max_age", 5)
+    if not isinstance(max_age, int) or isinstance(max_age, bool) or max_age < 0:
+        fail("max_age", f"must be a whole number of seconds, 0 or more, got {max_age!r}")
+        max_age = 5
+    elif max_age > CHROMIUM_MAX_AGE:
+        problems.warn(at("max_age"), label, "max_age",
+                      f"{max_age} is above Chromium's cap of {CHROMIUM_MAX_AGE} seconds; Chromium uses {CHROMIUM_MAX_AGE}")
+
+    preflight = item.get("preflight", "answer")
+    if preflight not in PREFLIGHT_MODES:
+        fail("preflight", f"must be 'answer' or 'forward', got {preflight!r}")
+
+    if allow_origins is None and credentials:
+        problems.warn(at("allow_origins"), label, "allow_origins",
+                      "'*' with allow_credentials: true reflects every origin with credentials: any site "
+                      "the browser visits can then read this API as the user; list the origins you need")
+    if expose and "set-cookie" in expose:
+        problems.warn(at("expose_headers"), label, "expose_headers",
+                      "Set-Cookie is never readable by script, exposing it has no effect")
+
+    if len(problems.errors) > errors_before:
+        return None
+    return Rule(
+        name=name, line=line, hosts=hosts, paths=paths, filter=rule_filter,
+        allow_origins=allow_origins, allow_credentials=credentials,
+        allow_methods=frozenset(m.upper() for m in methods) if methods is not None else None,
+        allow_headers=frozenset(allow_headers) if allow_headers is not None else None,
+        expose_headers=tuple(dict.fromkeys(expose)) if expose is not None else None,
+        max_age=max_age, preflight=preflight, allow_private_network=private_network,
+        allow_methods_value=", ".join(dict.fromkeys(m.upper() for m in methods or ())),
+        allow_headers_value=", ".join(dict.fromkeys(allow_headers or ())),
+        expose_headers_value=", ".join(h for h in dict.fromkeys(expose or ()) if h != "set-cookie"),
+    )

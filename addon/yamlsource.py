@@ -1,0 +1,105 @@
+"""Read YAML keeping the line of every mapping key and list item.
+
+PyYAML is used when importable; mitmproxy's standalone binaries only ship
+ruamel.yaml, so that is the fallback. Both expose the same node API.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class YamlError(ValueError):
+    """The text is not valid YAML; `line` is 1-based."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+class LineDict(dict):
+    """A mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[str, int]
+
+
+class LineList(list):
+    """A list that remembers its own line and the line of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+def _backend():
+    try:
+        import yaml
+
+        def compose(text: str):
+            return yaml.compose(text, Loader=yaml.SafeLoader)
+
+        def construct_scalar(node):
+            return yaml.SafeLoader("").construct_object(node, deep=True)
+
+        return compose, construct_scalar, yaml.MarkedYAMLError, yaml.YAMLError
+    except ImportError:  # pragma: no cover - exercised by the ruamel test
+        return _ruamel_backend()
+
+
+def _ruamel_backend():
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    def compose(text: str):
+        return YAML(typ="safe", pure=True).compose(text)
+
+    def construct_scalar(node):
+        return YAML(typ="safe", pure=True).constructor.construct_object(node, deep=True)
+
+    return compose, construct_scalar, MarkedYAMLError, YAMLError
+
+
+def load_yaml(text: str, backend=None) -> Any:
+    """Parse `text`; mappings become LineDict, sequences LineList.
+
+    Raises YamlError for a syntax error or a key given twice.
+    """
+    compose, construct_scalar, marked_error, any_error = backend or _backend()
+    try:
+        root = compose(text)
+    except marked_error as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        column = f" (column {mark.column + 1})" if mark else ""
+        raise YamlError(line, f"YAML syntax error: {e.problem or e.context}{column}") from None
+    except any_error as e:
+        raise YamlError(1, f"YAML error: {e}") from None
+    if root is None:
+        return None
+
+    def convert(node):
+        if node.id == "mapping":
+            result = LineDict()
+            result.line = node.start_mark.line + 1
+            result.key_lines = {}
+            for key_node, value_node in node.value:
+                key = convert(key_node)
+                key = key if isinstance(key, str) else str(key)
+                line = key_node.start_mark.line + 1
+                if key in result:
+                    raise YamlError(
+                        line, f"key '{key}' given twice (first on line {result.key_lines[key]})"
+                    )
+                result[key] = convert(value_node)
+                result.key_lines[key] = line
+            return result
+        if node.id == "sequence":
+            items = LineList(convert(item) for item in node.value)
+            items.line = node.start_mark.line + 1
+            items.item_lines = [item.start_mark.line + 1 for item in node.value]
+            return items
+        try:
+            return construct_scalar(node)
+        except any_error as e:
+            raise YamlError(node.start_mark.line + 1, f"YAML error: {e}") from None
+
+    return convert(root)

@@ -1,0 +1,106 @@
+"""A real API server without CORS support, for the tests (run as a module or imported).
+
+Paths:
+  /status/N          answers N with a JSON body
+  /redirect?to=PATH  answers 302 to PATH
+  /acao/star         sends its own Access-Control-Allow-Origin: *
+  /acao/other        sends Access-Control-Allow-Origin: https://other.example
+  /acao/two          sends two Access-Control-Allow-Origin headers
+  /custom            sends X-Custom: 1, X-Total: 7 and Set-Cookie
+  anything else      200 with a JSON echo of method, path and request headers
+OPTIONS always answers 405, like many real APIs.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "NoCorsAPI/1"
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status: int, body: dict, extra: list[tuple[str, str]] = ()):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in extra:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _handle(self):
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        self.server.seen.append((self.command, self.path, dict(self.headers.items())))
+        url = urlsplit(self.path)
+        echo = {"method": self.command, "path": url.path, "body": body,
+                "headers": {k.lower(): v for k, v in self.headers.items()}}
+        if self.command == "OPTIONS":
+            return self._send(405, {"error": "method not allowed"}, [("Allow", "GET, POST")])
+        if url.path.startswith("/status/"):
+            status = int(url.path.split("/")[2])
+            return self._send(status, {"status": status})
+        if url.path == "/redirect":
+            target = parse_qs(url.query).get("to", ["/"])[0]
+            return self._send(302, {"redirect": target}, [("Location", target)])
+        if url.path == "/acao/star":
+            return self._send(200, echo, [("Access-Control-Allow-Origin", "*")])
+        if url.path == "/acao/other":
+            return self._send(200, echo, [("Access-Control-Allow-Origin", "https://other.example")])
+        if url.path == "/acao/two":
+            return self._send(200, echo, [("Access-Control-Allow-Origin", "*"),
+                                          ("Access-Control-Allow-Origin", "http://localhost:1")])
+        if url.path == "/custom":
+            return self._send(200, echo, [("X-Custom", "1"), ("X-Total", "7"),
+                                          ("Set-Cookie", "session=abc; Path=/")])
+        return self._send(200, echo)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
+
+    def handle_one_request(self):
+        # Accept any method name (custom methods in the browser tests).
+        super().handle_one_request()
+
+    def __getattr__(self, name):
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
+
+
+class Upstream:
+    """Serve Handler on 127.0.0.1 in a thread; `seen` lists (method, path, headers) received."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server.daemon_threads = True
+        self.server.seen = []
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def seen(self):
+        return self.server.seen
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+if __name__ == "__main__":
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    with Upstream(port=port) as upstream:
+        print(f"API without CORS at http://127.0.0.1:{upstream.port}", flush=True)
+        threading.Event().wait()
