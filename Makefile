@@ -1,0 +1,38 @@
+# make run   - start mitmproxy with the CORS addon on 127.0.0.1:8080 (sets everything up first)
+# make test  - run the whole test suite (sets everything up first, Chromium included)
+# Other Pythons: make test PYTHON=python3.12 VENV=.venv-3.12  (mitmproxy 12.x needs 3.12+)
+PYTHON ?= python3
+VENV ?= .venv
+ARGS ?=
+BIN := $(VENV)/bin
+
+.PHONY: run web dump test test-fast system-deps clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/mitmproxy -s cors_addon.py --listen-host 127.0.0.1 $(ARGS)
+
+web: $(BIN)/.installed
+	$(BIN)/mitmweb -s cors_addon.py --listen-host 127.0.0.1 $(ARGS)
+
+dump: $(BIN)/.installed
+	$(BIN)/mitmdump -s cors_addon.py --listen-host 127.0.0.1 $(ARGS)
+
+system-deps:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+test: system-deps $(BIN)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+clean:
+	rm -rf .venv .venv-* .pytest_cache
