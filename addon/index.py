@@ -38,11 +38,6 @@ class RuleIndex:
             found.sort(key=lambda entry: entry[0])
         return found
 
-    def covers_host(self, host: str, port: int) -> bool:
-        return any(
-            pattern.matches(host, port) for _, rule in self.candidates(host) for pattern in rule.hosts
-        )
-
     def lookup(self, host: str, port: int, path: str, subject: Any = None) -> Rule | None:
         """The deciding rule; `subject` is what a rule's filter is applied to (the flow)."""
         host = host.lower()

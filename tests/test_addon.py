@@ -1,0 +1,206 @@
+"""The mitmproxy shell under mitmproxy.test.taddons: flows in, flows out."""
+import asyncio
+import logging
+
+import pytest
+from mitmproxy import exceptions
+from mitmproxy.test import taddons, tflow, tutils
+
+from addon.mitm import CorsAddon
+
+ORIGIN = "http://localhost:3000"
+RULES = """
+rules:
+  - name: api
+    hosts: ["address:22"]
+    allow_origins: [http://localhost:3000]
+  - name: forward
+    hosts: [forward.example]
+    preflight: forward
+    allow_credentials: true
+"""
+
+
+@pytest.fixture
+def configured(write_rules):
+    addon = CorsAddon()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, cors_rules=str(write_rules(RULES)))
+        yield addon, tctx
+
+
+def cors_flow(method="GET", origin=ORIGIN, host="address", port=22, headers=(), resp=True):
+    flow = tflow.tflow(req=tutils.treq(method=method.encode(), host=host, port=port))
+    flow.request.headers["Origin"] = origin
+    for name, value in headers:
+        flow.request.headers.add(name, value)
+    return flow
+
+
+def run(addon, flow, response=None):
+    addon.request(flow)
+    if flow.response is None:
+        flow.response = response or tutils.tresp()
+    addon.responseheaders(flow)
+    addon.response(flow)
+    return flow
+
+
+def test_answers_a_preflight_without_contacting_the_server(configured):
+    addon, _ = configured
+    flow = cors_flow("OPTIONS", headers=[("Access-Control-Request-Method", "PUT"),
+                                         ("Access-Control-Request-Headers", "authorization")])
+    addon.request(flow)
+    assert flow.response.status_code == 204
+    assert flow.response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert flow.response.headers["Access-Control-Allow-Headers"] == "authorization"
+    assert flow.response.headers["Vary"] == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+    assert flow.marked == ":white_check_mark:"
+    assert flow.comment == "CORS: answered 204 by rule 'api' (methods PUT; headers authorization)"
+    assert flow.metadata["cors"]["outcome"] == "answered"
+    assert flow.metadata["cors"]["headers_set"]["Access-Control-Allow-Methods"] == "PUT"
+    before = flow.response.headers.fields
+    addon.responseheaders(flow)
+    addon.response(flow)
+    assert flow.response.headers.fields == before
+
+
+def test_rewrites_error_responses_and_replaces_server_headers(configured):
+    addon, _ = configured
+    response = tutils.tresp(status_code=500)
+    response.headers.add("Access-Control-Allow-Origin", "*")
+    response.headers.add("access-control-allow-origin", "http://other")
+    response.headers["Vary"] = "Accept-Encoding"
+    flow = run(addon, cors_flow(), response)
+    assert flow.response.status_code == 500
+    assert flow.response.headers.get_all("Access-Control-Allow-Origin") == [ORIGIN]
+    assert flow.response.headers["Vary"] == "Accept-Encoding, Origin"
+    assert flow.metadata["cors"]["summary"] == "allowed by rule 'api' (500; no credentials)"
+
+
+def test_keeps_the_users_comment(configured):
+    addon, _ = configured
+    flow = cors_flow()
+    flow.comment = "mine"
+    run(addon, flow)
+    assert flow.comment.startswith("mine\nCORS: allowed by rule 'api'")
+
+
+def test_refused_preflight_passes_untouched(configured, caplog):
+    addon, _ = configured
+    caplog.set_level(logging.INFO)
+    flow = cors_flow("OPTIONS", origin="http://evil.example",
+                     headers=[("Access-Control-Request-Method", "PUT")])
+    response = tutils.tresp(status_code=405)
+    before = response.headers.fields
+    run(addon, flow, response)
+    assert flow.response.status_code == 405 and flow.response.headers.fields == before
+    assert flow.marked == ":no_entry:"
+    assert "refused by rule 'api': origin http://evil.example is not in allow_origins" in caplog.text
+    assert any(r.levelno == logging.WARNING and "refused" in r.getMessage() for r in caplog.records)
+
+
+def test_not_cors_requests_are_left_byte_for_byte(configured):
+    addon, _ = configured
+    for flow in (tflow.tflow(req=tutils.treq(host="address", port=22)), cors_flow(origin="http://address:22")):
+        response = tutils.tresp()
+        before = (response.status_code, response.headers.fields, response.content)
+        run(addon, flow, response)
+        assert (flow.response.status_code, flow.response.headers.fields, flow.response.content) == before
+        assert "cors" not in flow.metadata and not flow.marked and not flow.comment
+
+
+def test_uncovered_host_is_marked_untouched_but_unchanged(configured):
+    addon, _ = configured
+    flow = cors_flow(host="elsewhere.example")
+    response = tutils.tresp()
+    before = response.headers.fields
+    run(addon, flow, response)
+    assert flow.response.headers.fields == before
+    assert flow.metadata["cors"]["outcome"] == "untouched"
+    assert flow.marked == ":heavy_minus_sign:"
+
+
+def test_forwarded_preflight_gets_204_and_headers(configured, caplog):
+    addon, _ = configured
+    caplog.set_level(logging.INFO)
+    flow = cors_flow("OPTIONS", host="forward.example", port=443,
+                     headers=[("Access-Control-Request-Method", "DELETE")])
+    addon.request(flow)
+    assert flow.response is None
+    flow.response = tutils.tresp(status_code=405, content=b"no")
+    addon.responseheaders(flow)
+    addon.response(flow)
+    assert flow.response.status_code == 204 and flow.response.content == b""
+    assert flow.response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert flow.response.headers["Access-Control-Allow-Methods"] == "DELETE"
+    assert "forwarded by rule 'forward', server's reply repaired (its 405 turned into 204)" in caplog.text
+
+
+def test_mode_off_changes_nothing(configured):
+    addon, tctx = configured
+    tctx.configure(addon, cors_mode="off")
+    flow = run(addon, cors_flow())
+    assert "Access-Control-Allow-Origin" not in flow.response.headers and "cors" not in flow.metadata
+
+
+def test_bad_options_at_runtime_raise_options_error(configured, write_rules):
+    addon, tctx = configured
+    addon.running()
+    with pytest.raises(exceptions.OptionsError, match="cors_mode: 'fixx' is not one of fix, off"):
+        tctx.configure(addon, cors_mode="fixx")
+    broken = write_rules("rules:\n  - hosts: a.com\n    max_age: -5\n", "broken.yaml")
+    with pytest.raises(exceptions.OptionsError, match=r"broken.yaml:3: rule 1, field 'max_age'"):
+        tctx.configure(addon, cors_rules=str(broken))
+    assert addon.rules.rules[0].name == "api"
+
+
+def test_bad_filter_is_reported_through_mitmproxys_parser(configured, write_rules):
+    addon, tctx = configured
+    addon.running()
+    broken = write_rules("rules:\n  - hosts: a.com\n    filter: '~nosuch x'\n", "broken.yaml")
+    with pytest.raises(exceptions.OptionsError, match=r"broken.yaml:3: rule 1, field 'filter': Invalid filter"):
+        tctx.configure(addon, cors_rules=str(broken))
+
+
+def test_filter_selects_flows(configured, write_rules):
+    addon, tctx = configured
+    tctx.configure(addon, cors_rules=str(write_rules(
+        "rules:\n  - hosts: address\n    filter: '~m POST'\n", "filtered.yaml")))
+    assert run(addon, cors_flow("POST")).metadata["cors"]["outcome"] == "allowed"
+    assert run(addon, cors_flow("GET")).metadata["cors"]["outcome"] == "untouched"
+
+
+def test_reload_keeps_last_good_rules(configured, write_rules, caplog):
+    addon, tctx = configured
+    path = write_rules(RULES)
+    tctx.configure(addon, cors_rules=str(path))
+    path.write_text("rules:\n  - hosts: [address\n")
+    asyncio.run(addon.reload_if_changed())
+    assert "rules.yaml:3: YAML syntax error" in caplog.text
+    assert "the last good rules stay in force" in caplog.text
+    assert addon.rules.rules[0].name == "api"
+    path.write_text("rules:\n  - name: new\n    hosts: address\n")
+    asyncio.run(addon.reload_if_changed())
+    assert [rule.name for rule in addon.rules.rules] == ["new"]
+
+
+def test_listen_warning(configured, caplog):
+    addon, tctx = configured
+    tctx.configure(addon, listen_host="0.0.0.0")
+    addon.running()
+    assert "mitmproxy listens on 0.0.0.0" in caplog.text
+    caplog.clear()
+    tctx.configure(addon, listen_host="127.0.0.1")
+    addon.running()
+    assert "mitmproxy listens on" not in caplog.text
+
+
+def test_error_hook_explains_a_down_server(configured, caplog):
+    addon, _ = configured
+    flow = cors_flow()
+    addon.request(flow)
+    flow.error = tflow.terr("Connection refused")
+    addon.error(flow)
+    assert "the server could not be reached (Connection refused)" in caplog.text
+    assert "although the server is down" in caplog.text
