@@ -9,13 +9,9 @@ from dataclasses import dataclass, field
 
 from .patterns import parse_origin
 from .rules import TOKEN, Rule, RuleSet
+from .verdict import ALWAYS_READABLE, NEVER_READABLE
 
 SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
-ALWAYS_READABLE = frozenset({
-    "cache-control", "content-language", "content-length", "content-type", "expires",
-    "last-modified", "pragma",
-})
-NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})
 MAX_REQUESTED_HEADERS = 200
 
 

@@ -7,6 +7,8 @@ Paths:
   /acao/other        sends Access-Control-Allow-Origin: https://other.example
   /acao/two          sends two Access-Control-Allow-Origin headers
   /custom            sends X-Custom: 1, X-Total: 7 and Set-Cookie
+  /configured?status=N&h=Name:Value&pstatus=N&ph=Name:Value
+                     answers with the given status and headers (p* for OPTIONS)
   anything else      200 with a JSON echo of method, path and request headers
 OPTIONS always answers 405, like many real APIs.
 """
@@ -44,6 +46,12 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         echo = {"method": self.command, "path": url.path, "body": body,
                 "headers": {k.lower(): v for k, v in self.headers.items()}}
+        if url.path.endswith("/configured"):
+            query = parse_qs(url.query)
+            prefix = "p" if self.command == "OPTIONS" else ""
+            status = int(query.get(prefix + "status", ["200"])[0])
+            headers = [tuple(h.split(":", 1)) for h in query.get(prefix + "h", [])]
+            return self._send(status, echo, headers)
         if self.command == "OPTIONS":
             return self._send(405, {"error": "method not allowed"}, [("Allow", "GET, POST")])
         if url.path.startswith("/status/"):
