@@ -1,4 +1,4 @@
-"""The mitmproxy addon: translates flows to and from the pure core in addon.policy."""
+"""The mitmproxy addon: translates flows to and from the pure core (policy, verdict, report)."""
 from __future__ import annotations
 
 import asyncio
@@ -6,18 +6,24 @@ import ipaddress
 import logging
 import os
 import weakref
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 
-from mitmproxy import ctx, exceptions, flowfilter, http
+from mitmproxy import command, ctx, exceptions, flow, flowfilter, http
 from mitmproxy.proxy.mode_specs import ProxyMode, ReverseMode
 
 from . import report
+from .explain import explain
 from .patterns import DEFAULT_PORTS
-from .policy import CorsRequest, Decision, decide, merge_vary, response_headers
+from .policy import CorsRequest, cross_origin, decide, is_preflight, merge_vary, response_headers, to_exchange
 from .rules import RuleSet, RulesError, load_rules
+from .suggest import Observed, inline_rule, suggest_rules
+from .verdict import verdict
 
 DEFAULT_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.yaml")
-MODES = ("fix", "off")
+MODES = ("fix", "audit", "off")
 RELOAD_INTERVAL = 0.5
+KEPT_HEADERS = ("access-control-", "location", "vary")
 
 
 def compile_filter(expression: str):
@@ -30,21 +36,21 @@ def _origin(scheme: str, host: str, port: int) -> str:
     return f"{scheme}://{host.lower()}{suffix}"
 
 
-def own_origins(flow: http.HTTPFlow) -> tuple[str, ...]:
+def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
     """The origins under which the browser itself sees this URL (same-origin requests are left alone)."""
-    request = flow.request
+    request = f.request
     origins = [_origin(request.scheme, request.host, request.port)]
-    if isinstance(flow.client_conn.proxy_mode, ReverseMode) and flow.client_conn.sockname:
-        host, port = flow.client_conn.sockname[:2]
-        scheme = "https" if flow.client_conn.tls_established else "http"
+    if isinstance(f.client_conn.proxy_mode, ReverseMode) and f.client_conn.sockname:
+        host, port = f.client_conn.sockname[:2]
+        scheme = "https" if f.client_conn.tls_established else "http"
         origins.append(_origin(scheme, host, port))
         if _is_loopback(host):
             origins.append(_origin(scheme, "localhost", port))
     return tuple(origins)
 
 
-def to_cors_request(flow: http.HTTPFlow) -> CorsRequest:
-    request = flow.request
+def to_cors_request(f: http.HTTPFlow) -> CorsRequest:
+    request = f.request
     headers = request.headers
     return CorsRequest(
         method=request.method,
@@ -54,11 +60,11 @@ def to_cors_request(flow: http.HTTPFlow) -> CorsRequest:
         port=request.port,
         path=request.path,
         origins=tuple(headers.get_all("origin")),
-        own_origins=own_origins(flow),
+        own_origins=own_origins(f),
         request_method=headers.get("access-control-request-method"),
         request_headers=",".join(headers.get_all("access-control-request-headers")) or None,
         private_network=headers.get("access-control-request-private-network", "").strip().lower() == "true",
-        carries_credentials="cookie" in headers or "authorization" in headers,
+        carries_credentials="cookie" in headers,
     )
 
 
@@ -79,6 +85,11 @@ def _file_stamp(path: str):
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
+def _kept_headers(headers: http.Headers) -> list[list[str]]:
+    """The server's headers worth keeping for cors.explain: CORS ones with values, others by name."""
+    return [[k, v if k.lower().startswith(KEPT_HEADERS) else ""] for k, v in headers.items(multi=True)]
+
+
 class CorsAddon:
     def __init__(self) -> None:
         self.rules: RuleSet | None = None  # the last good rules
@@ -88,12 +99,14 @@ class CorsAddon:
         self._started = False
         self._watcher: asyncio.Task | None = None
         self._decisions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._tally: dict[tuple[str, str], Counter] = defaultdict(Counter)
 
     def load(self, loader) -> None:
         loader.add_option("cors_rules", str, DEFAULT_RULES,
                           "Path of the CORS rules file (rules.yaml); edits apply without restarting.")
         loader.add_option("cors_mode", str, "fix",
-                          "fix: answer preflights and rewrite responses per rules.yaml; off: change nothing.")
+                          "fix: answer preflights and rewrite responses per rules.yaml; "
+                          "audit: change nothing, explain every cross-origin call; off: do nothing.")
 
     def _reject(self, message: str) -> None:
         # At start-up an OptionsError prints a traceback; logging.error ends mitmproxy with
@@ -135,6 +148,8 @@ class CorsAddon:
         if self._watcher is not None:
             self._watcher.cancel()
             self._watcher = None
+        for line in self.summary_lines():
+            logging.info(line)
 
     def _warn_if_exposed(self) -> None:
         exposed = set()
@@ -178,38 +193,48 @@ class CorsAddon:
             return
         self._install(rules, reloaded=True)
 
-    def _show(self, flow: http.HTTPFlow, request: CorsRequest, decision: Decision,
-              headers_set: list[tuple[str, str]], status: int | None = None) -> None:
-        line = report.log_line(request, decision, status)
-        if decision.outcome == "untouched":
-            logging.debug(line)
-        elif decision.outcome == "refused" or decision.reason:
-            logging.warning(line)
-        else:
-            logging.info(line)
-        flow.comment = report.comment_with(flow.comment, decision, status)
-        flow.marked = report.MARKS[decision.outcome]
-        flow.metadata["cors"] = report.metadata(request, decision, headers_set, status)
+    # Hooks: decide in `request`, show and rewrite in `responseheaders`.
 
-    def request(self, flow: http.HTTPFlow) -> None:
-        if self.mode == "off" or self.rules is None or flow.response or flow.error or not flow.live:
+    def request(self, f: http.HTTPFlow) -> None:
+        if self.mode == "off" or self.rules is None or f.response or f.error or not f.live:
             return
-        request = to_cors_request(flow)
-        decision = decide(request, self.rules, flow)
+        request = to_cors_request(f)
+        decision = decide(request, self.rules, f)
         if decision is None:
             return
-        self._decisions[flow] = (request, decision)
-        if decision.outcome == "answered":
-            flow.response = http.Response.make(204, b"", _headers([*decision.headers, *_vary(decision.vary)]))
-        if decision.outcome in ("answered", "refused", "untouched"):
-            self._show(flow, request, decision, list(decision.headers))
+        self._decisions[f] = (request, decision, self.mode == "audit")
+        if decision.outcome == "answered" and self.mode == "fix":
+            f.response = http.Response.make(204, b"", _headers([*decision.headers, *_vary(decision.vary)]))
+            f.metadata["cors_answered"] = True
 
-    def responseheaders(self, flow: http.HTTPFlow) -> None:
-        entry = self._decisions.get(flow)
-        if entry is None or flow.response is None or entry[1].outcome not in ("forwarded", "allowed"):
+    def responseheaders(self, f: http.HTTPFlow) -> None:
+        entry = self._decisions.get(f)
+        if entry is None or f.response is None:
             return
-        request, decision = entry
-        headers = flow.response.headers
+        request, decision, audit = entry
+        headers = f.response.headers
+        answered = f.metadata.get("cors_answered", False)
+        server_response = None if answered else {"status": f.response.status_code,
+                                                 "headers": _kept_headers(headers)}
+        server = None if answered else verdict(to_exchange(request, f.response.status_code,
+                                                           list(headers.items(multi=True))))
+        set_headers = list(decision.headers) if answered else []
+        browser = server
+        status = f.response.status_code
+        if answered:
+            browser = verdict(to_exchange(request, status, list(headers.items(multi=True))))
+        elif not audit and decision.outcome in ("forwarded", "allowed"):
+            set_headers = self._rewrite(headers, decision)
+            final_status = 204 if decision.outcome == "forwarded" and not 200 <= status < 300 else status
+            browser = verdict(to_exchange(request, final_status, list(headers.items(multi=True))))
+        suggestion = ""
+        if decision.outcome == "untouched" and browser.blocked:
+            suggestion = inline_rule(_observed(request))
+        shown = report.Shown(request, decision, status, server, browser, audit, suggestion)
+        self._show(f, shown, set_headers, server_response)
+
+    @staticmethod
+    def _rewrite(headers: http.Headers, decision) -> list[tuple[str, str]]:
         set_headers = response_headers(decision, list(headers.keys()))
         for name in [name for name in headers.keys() if name.lower().startswith("access-control-")]:
             headers.pop(name, None)
@@ -218,35 +243,118 @@ class CorsAddon:
         vary = merge_vary(headers.get_all("vary"), decision.vary)
         if vary is not None:
             headers["Vary"] = vary
-        self._show(flow, request, decision, set_headers, flow.response.status_code)
+        return set_headers
 
-    def response(self, flow: http.HTTPFlow) -> None:
-        entry = self._decisions.get(flow)
-        if entry is None or entry[1].outcome != "forwarded" or flow.response is None:
+    def response(self, f: http.HTTPFlow) -> None:
+        entry = self._decisions.get(f)
+        if entry is None or entry[2] or entry[1].outcome != "forwarded" or f.response is None:
             return
-        status = flow.response.status_code
+        status = f.response.status_code
         if 200 <= status < 300:
             return
-        if flow.response.stream:
+        if f.response.stream:
             logging.warning(f"CORS: cannot turn the streamed {status} preflight reply into 204")
             return
-        flow.response.status_code = 204
-        flow.response.reason = "No Content"
-        flow.response.content = b""
-        flow.response.headers.pop("content-length", None)
+        f.response.status_code = 204
+        f.response.reason = "No Content"
+        f.response.content = b""
+        f.response.headers.pop("content-length", None)
 
-    def error(self, flow: http.HTTPFlow) -> None:
-        entry = self._decisions.pop(flow, None)
+    def error(self, f: http.HTTPFlow) -> None:
+        entry = self._decisions.pop(f, None)
         if entry is None or entry[1].outcome not in ("forwarded", "allowed"):
             return
-        request, decision = entry
-        message = flow.error.msg if flow.error else "no response"
+        request, decision, _ = entry
+        message = f.error.msg if f.error else "no response"
+        self._tally[(decision.origin, _observed(request).host)]["server down"] += 1
         logging.warning(
             f"CORS {request.method} {request.url} from {decision.origin}: the server could not be "
             f"reached ({message}). mitmproxy answers 502 without CORS headers, so the browser reports "
             "a CORS error (\"No 'Access-Control-Allow-Origin' header is present on the requested "
             "resource.\") although the server is down."
         )
+
+    def _show(self, f: http.HTTPFlow, shown: report.Shown, headers_set, server_response) -> None:
+        line = report.log_line(shown)
+        if shown.noteworthy:
+            logging.warning(line)
+        elif shown.decision.outcome == "untouched":
+            logging.debug(line)
+        else:
+            logging.info(line)
+        f.comment = report.comment_with(f.comment, shown)
+        f.marked = shown.mark
+        f.metadata["cors"] = report.metadata(shown, headers_set, server_response)
+        self._count(shown)
+
+    def _count(self, shown: report.Shown) -> None:
+        d = shown.decision
+        key = (d.origin[:200], f"{shown.request.host}:{shown.request.port}")
+        if shown.browser is not None and shown.browser.blocked:
+            self._tally[key]["left blocked"] += 1
+            self._tally[key][f"blocked: {shown.browser.reason}"] += 1
+        elif d.outcome == "refused":
+            self._tally[key]["refused"] += 1
+        elif d.outcome == "untouched" or shown.audit:
+            self._tally[key]["passed untouched"] += 1
+        else:
+            self._tally[key]["fixed"] += 1
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for (origin, host), counts in sorted(self._tally.items()):
+            totals = [f"{n} {what}" for what, n in counts.items() if not what.startswith("blocked: ")]
+            reasons = [f"{what[9:]} (x{n})" for what, n in counts.items() if what.startswith("blocked: ")]
+            lines.append(f"CORS summary: {origin} -> {host}: {', '.join(totals)}"
+                         + (f"; why: {' | '.join(reasons)}" if reasons else ""))
+        return lines
+
+    # Commands (names: a-z and dots, so mitmweb can call them).
+
+    @command.command("cors.explain")
+    def explain_flows(self, flows: Sequence[flow.Flow]) -> str:
+        """Explain, step by step, what the browser decides about each cross-origin flow and why."""
+        blocks = []
+        for f in flows:
+            if not isinstance(f, http.HTTPFlow) or f.response is None:
+                continue
+            request = to_cors_request(f)
+            if not cross_origin(request):
+                continue
+            meta = f.metadata.get("cors") or {}
+            response = f.response
+            final = to_exchange(request, response.status_code, list(response.headers.items(multi=True)))
+            saved = meta.get("server_response")
+            server = to_exchange(request, saved["status"], [tuple(h) for h in saved["headers"]]) if saved else final
+            changed = bool(saved and meta.get("headers_set"))
+            blocks.append(explain(server, final if changed else None, meta.get("summary"),
+                                  answered_by_proxy=f.metadata.get("cors_answered", False)))
+        if not blocks:
+            return "No cross-origin flows with a response among these."
+        return "\n\n".join("\n".join(block) for block in blocks)
+
+    @command.command("cors.rule")
+    def rule_for_flows(self, flows: Sequence[flow.Flow]) -> str:
+        """A rules.yaml snippet that would unblock exactly these cross-origin flows."""
+        calls = []
+        for f in flows:
+            if isinstance(f, http.HTTPFlow):
+                request = to_cors_request(f)
+                if cross_origin(request) and len(request.origins) == 1:
+                    calls.append(_observed(request))
+        if not calls:
+            return "# No cross-origin flows among these."
+        return suggest_rules(calls)
+
+
+def _observed(request: CorsRequest) -> Observed:
+    preflight = is_preflight(request)
+    names = []
+    if preflight and request.request_headers:
+        names = [n.strip().lower() for n in request.request_headers.split(",") if n.strip()]
+    return Observed(request.scheme, request.host, request.port, request.origins[0],
+                    request.request_method if preflight else request.method, tuple(names),
+                    request.carries_credentials)
 
 
 def _vary(names: tuple[str, ...]) -> list[tuple[str, str]]:

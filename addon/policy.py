@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .patterns import parse_origin
 from .rules import TOKEN, Rule, RuleSet
-from .verdict import ALWAYS_READABLE, NEVER_READABLE
+from .verdict import ALWAYS_READABLE, NEVER_READABLE, Exchange
 
 SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
 MAX_REQUESTED_HEADERS = 200
@@ -30,7 +30,7 @@ class CorsRequest:
     request_method: str | None = None  # Access-Control-Request-Method
     request_headers: str | None = None  # Access-Control-Request-Headers, raw
     private_network: bool = False  # Access-Control-Request-Private-Network: true
-    carries_credentials: bool = False  # a Cookie or Authorization header was sent
+    carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
 
 
 @dataclass(frozen=True)
@@ -195,3 +195,12 @@ def merge_vary(existing: list[str], additions: tuple[str, ...]) -> str | None:
     if not missing:
         return None
     return ", ".join(present + missing)
+
+
+def to_exchange(request: CorsRequest, status: int, headers: list[tuple[str, str]]) -> Exchange:
+    """The request with a response, as the verdict engine sees it."""
+    preflight = is_preflight(request)
+    names = requested_header_names(request.request_headers) if preflight else ()
+    return Exchange(request.url, request.origins[0], request.method, status, tuple(headers),
+                    request.carries_credentials, request.request_method if preflight else None,
+                    tuple(names or ()))

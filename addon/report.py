@@ -1,7 +1,10 @@
 """How a decision is shown: the log line, the flow comment, the mark, flow.metadata."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .policy import CorsRequest, Decision
+from .verdict import Verdict
 
 MARKS = {
     "answered": ":white_check_mark:",
@@ -9,54 +12,114 @@ MARKS = {
     "allowed": ":white_check_mark:",
     "refused": ":no_entry:",
     "untouched": ":heavy_minus_sign:",
+    "blocked": ":warning:",
 }
 
 
-def summary(decision: Decision, status: int | None = None) -> str:
-    """`answered 204 by rule 'api' (methods PUT; headers -)`: the part after the request."""
-    by = f" by rule '{decision.rule}'" if decision.rule else ""
-    if decision.outcome == "answered":
+@dataclass(frozen=True)
+class Shown:
+    """Everything said about one flow, computed once and rendered three ways."""
+
+    request: CorsRequest
+    decision: Decision
+    status: int | None = None  # the status the browser gets
+    server: Verdict | None = None  # the server's own response; None when the proxy answered
+    browser: Verdict | None = None  # the response the browser gets
+    audit: bool = False
+    suggestion: str = ""  # a rule that would fix an uncovered, blocked call
+
+    @property
+    def mark(self) -> str:
+        if self.decision.outcome == "untouched" and self.browser and self.browser.blocked:
+            return MARKS["blocked"]
+        return MARKS[self.decision.outcome]
+
+    @property
+    def noteworthy(self) -> bool:
+        """Worth a warning: the browser will block, or the rule refused."""
+        return self.decision.outcome == "refused" or bool(self.browser and self.browser.blocked) \
+            or bool(self.decision.reason and self.decision.outcome != "untouched")
+
+
+def outcome_text(shown: Shown) -> str:
+    d = shown.decision
+    by = f" by rule '{d.rule}'" if d.rule else ""
+    status = shown.status
+    if d.outcome == "untouched":
+        text = f"untouched: {d.reason}"
+    elif shown.audit:
+        verb = {"answered": "would answer 204", "forwarded": "would repair the server's reply",
+                "allowed": "would allow", "refused": "would refuse"}[d.outcome]
+        text = f"audit: rule '{d.rule}' {verb}"
+        if d.outcome == "refused":
+            text += f": {d.reason}"
+    elif d.outcome == "answered":
         text = f"answered 204{by}"
-    elif decision.outcome == "forwarded":
+    elif d.outcome == "forwarded":
         text = f"forwarded{by}, server's reply repaired"
         if status is not None and not 200 <= status < 300:
             text += f" (its {status} turned into 204)"
-    elif decision.outcome == "allowed":
+    elif d.outcome == "allowed":
         text = f"allowed{by}"
-    elif decision.outcome == "refused":
-        text = f"refused{by}: {decision.reason}; passed on untouched, the browser will block it"
     else:
-        text = f"untouched: {decision.reason}"
-    details = [str(status)] if decision.outcome == "allowed" and status is not None else []
-    if decision.detail and decision.outcome != "refused":
-        details.append(decision.detail)
+        text = f"refused{by}: {d.reason}; passed on untouched"
+    details = [str(status)] if d.outcome == "allowed" and status is not None else []
+    if d.detail and d.outcome != "refused":
+        details.append(d.detail)
     if details:
         text += f" ({'; '.join(details)})"
-    if decision.reason and decision.outcome in ("allowed", "answered", "forwarded"):
-        text += f"; note: {decision.reason}"
+    if d.reason and d.outcome in ("allowed", "answered", "forwarded"):
+        text += f"; note: {d.reason}"
     return text
 
 
-def log_line(request: CorsRequest, decision: Decision, status: int | None = None) -> str:
+def verdict_text(shown: Shown) -> str:
+    server, browser, rule = shown.server, shown.browser, shown.decision.rule
+    parts = []
+    if server is None:
+        parts.append("server not asked")
+    elif server.blocked:
+        parts.append(f"server alone: blocked - {server.reason}")
+    else:
+        parts.append("server alone: passes")
+    if browser is not None and browser.blocked:
+        parts.append(f"browser will block: {browser.chromium}")
+    elif rule and not shown.audit and (server is None or server.blocked):
+        parts.append(f"rule '{rule}' fixed it")
+    if shown.suggestion:
+        parts.append(f"a rule that would fix it: {shown.suggestion}")
+    return "; ".join(parts)
+
+
+def summary(shown: Shown) -> str:
+    return f"{outcome_text(shown)}; {verdict_text(shown)}"
+
+
+def log_line(shown: Shown) -> str:
+    request, decision = shown.request, shown.decision
     what = f"preflight {request.request_method}" if decision.kind == "preflight" else request.method
-    return f"CORS {what} {request.url} from {decision.origin[:200]}: {summary(decision, status)}"
+    return f"CORS {what} {request.url} from {decision.origin[:200]}: {summary(shown)}"
 
 
-def comment_with(existing: str, decision: Decision, status: int | None = None) -> str:
-    line = f"CORS: {summary(decision, status)}"
+def comment_with(existing: str, shown: Shown) -> str:
+    line = f"CORS: {summary(shown)}"
     return f"{existing}\n{line}" if existing else line
 
 
-def metadata(request: CorsRequest, decision: Decision, headers_set: list[tuple[str, str]],
-             status: int | None = None) -> dict:
+def metadata(shown: Shown, headers_set: list[tuple[str, str]], server_response: dict | None) -> dict:
+    request, decision = shown.request, shown.decision
     return {
         "kind": decision.kind,
         "outcome": decision.outcome,
+        "audit": shown.audit,
         "rule": decision.rule,
         "origin": decision.origin,
         "reason": decision.reason,
-        "summary": summary(decision, status),
+        "summary": summary(shown),
         "requested_method": request.request_method,
         "requested_headers": request.request_headers,
         "headers_set": {name: value for name, value in headers_set},
+        "server_response": server_response,
+        "server_verdict": shown.server.as_dict() if shown.server else None,
+        "browser_verdict": shown.browser.as_dict() if shown.browser else None,
     }

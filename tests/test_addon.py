@@ -55,14 +55,16 @@ def test_answers_a_preflight_without_contacting_the_server(configured):
     assert flow.response.headers["Access-Control-Allow-Origin"] == ORIGIN
     assert flow.response.headers["Access-Control-Allow-Headers"] == "authorization"
     assert flow.response.headers["Vary"] == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
-    assert flow.marked == ":white_check_mark:"
-    assert flow.comment == "CORS: answered 204 by rule 'api' (methods PUT; headers authorization)"
-    assert flow.metadata["cors"]["outcome"] == "answered"
-    assert flow.metadata["cors"]["headers_set"]["Access-Control-Allow-Methods"] == "PUT"
     before = flow.response.headers.fields
     addon.responseheaders(flow)
     addon.response(flow)
     assert flow.response.headers.fields == before
+    assert flow.marked == ":white_check_mark:"
+    assert flow.comment == ("CORS: answered 204 by rule 'api' (methods PUT; headers authorization); "
+                            "server not asked; rule 'api' fixed it")
+    assert flow.metadata["cors"]["outcome"] == "answered"
+    assert flow.metadata["cors"]["headers_set"]["Access-Control-Allow-Methods"] == "PUT"
+    assert flow.metadata["cors"]["browser_verdict"]["blocked"] is False
 
 
 def test_rewrites_error_responses_and_replaces_server_headers(configured):
@@ -75,7 +77,10 @@ def test_rewrites_error_responses_and_replaces_server_headers(configured):
     assert flow.response.status_code == 500
     assert flow.response.headers.get_all("Access-Control-Allow-Origin") == [ORIGIN]
     assert flow.response.headers["Vary"] == "Accept-Encoding, Origin"
-    assert flow.metadata["cors"]["summary"] == "allowed by rule 'api' (500; no credentials)"
+    assert flow.metadata["cors"]["summary"] == (
+        "allowed by rule 'api' (500; no credentials); server alone: blocked - The 'Access-Control-Allow-Origin' "
+        "header contains multiple values '*, http://other', but only one is allowed. Have the server send "
+        "the header with a valid value.; rule 'api' fixed it")
 
 
 def test_keeps_the_users_comment(configured):
@@ -96,7 +101,11 @@ def test_refused_preflight_passes_untouched(configured, caplog):
     run(addon, flow, response)
     assert flow.response.status_code == 405 and flow.response.headers.fields == before
     assert flow.marked == ":no_entry:"
-    assert "refused by rule 'api': origin http://evil.example is not in allow_origins" in caplog.text
+    assert ("refused by rule 'api': origin http://evil.example is not in allow_origins; passed on untouched; "
+            "server alone: blocked - Response to preflight request doesn't pass access control check: No "
+            "'Access-Control-Allow-Origin' header is present on the requested resource.; browser will block: "
+            "Access to fetch at 'http://address:22/path' from origin 'http://evil.example' has been blocked by "
+            "CORS policy: Response to preflight request") in caplog.text
     assert any(r.levelno == logging.WARNING and "refused" in r.getMessage() for r in caplog.records)
 
 
@@ -110,7 +119,7 @@ def test_not_cors_requests_are_left_byte_for_byte(configured):
         assert "cors" not in flow.metadata and not flow.marked and not flow.comment
 
 
-def test_uncovered_host_is_marked_untouched_but_unchanged(configured):
+def test_uncovered_host_is_unchanged_and_explained(configured, caplog):
     addon, _ = configured
     flow = cors_flow(host="elsewhere.example")
     response = tutils.tresp()
@@ -118,7 +127,22 @@ def test_uncovered_host_is_marked_untouched_but_unchanged(configured):
     run(addon, flow, response)
     assert flow.response.headers.fields == before
     assert flow.metadata["cors"]["outcome"] == "untouched"
+    assert flow.marked == ":warning:"
+    assert ("untouched: no rule covers this host and path; server alone: blocked - No 'Access-Control-Allow-"
+            "Origin' header is present on the requested resource.; browser will block: Access to fetch at "
+            "'http://elsewhere.example:22/path' from origin 'http://localhost:3000' has been blocked by CORS "
+            "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.; a rule "
+            "that would fix it: {hosts: [\"elsewhere.example:22\"], allow_origins: [\"http://localhost:3000\"]}"
+            ) in caplog.text
+
+
+def test_uncovered_host_that_passes_is_marked_untouched(configured):
+    addon, _ = configured
+    response = tutils.tresp()
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    flow = run(addon, cors_flow(host="elsewhere.example"), response)
     assert flow.marked == ":heavy_minus_sign:"
+    assert flow.metadata["cors"]["summary"] == "untouched: no rule covers this host and path; server alone: passes"
 
 
 def test_forwarded_preflight_gets_204_and_headers(configured, caplog):
@@ -147,7 +171,7 @@ def test_mode_off_changes_nothing(configured):
 def test_bad_options_at_runtime_raise_options_error(configured, write_rules):
     addon, tctx = configured
     addon.running()
-    with pytest.raises(exceptions.OptionsError, match="cors_mode: 'fixx' is not one of fix, off"):
+    with pytest.raises(exceptions.OptionsError, match="cors_mode: 'fixx' is not one of fix, audit, off"):
         tctx.configure(addon, cors_mode="fixx")
     broken = write_rules("rules:\n  - hosts: a.com\n    max_age: -5\n", "broken.yaml")
     with pytest.raises(exceptions.OptionsError, match=r"broken.yaml:3: rule 1, field 'max_age'"):
@@ -204,3 +228,94 @@ def test_error_hook_explains_a_down_server(configured, caplog):
     addon.error(flow)
     assert "the server could not be reached (Connection refused)" in caplog.text
     assert "although the server is down" in caplog.text
+
+
+def test_audit_mode_changes_nothing_and_explains(configured, caplog):
+    addon, tctx = configured
+    tctx.configure(addon, cors_mode="audit")
+    preflight = cors_flow("OPTIONS", headers=[("Access-Control-Request-Method", "PUT")])
+    response = tutils.tresp(status_code=405)
+    before = response.headers.fields
+    run(addon, preflight, response)
+    assert preflight.response.status_code == 405 and preflight.response.headers.fields == before
+    assert preflight.metadata["cors"]["summary"].startswith(
+        "audit: rule 'api' would answer 204 (methods PUT; headers -); server alone: blocked - Response to "
+        "preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header")
+    assert "browser will block: Access to fetch at 'http://address:22/path'" in preflight.metadata["cors"]["summary"]
+
+
+def test_explain_command(configured):
+    addon, tctx = configured
+    flow = run(addon, cors_flow())
+    text = addon.explain_flows([flow])
+    assert text.splitlines() == [
+        "GET http://address:22/path from http://localhost:3000",
+        "  server answered 200 without Access-Control-* headers",
+        "  blocked: No 'Access-Control-Allow-Origin' header is present on the requested resource.".replace(
+            "  blocked", "  1. blocked"),
+        "  Chromium: Access to fetch at 'http://address:22/path' from origin 'http://localhost:3000' has been "
+        "blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        "  Firefox: CORSMissingAllowOrigin",
+        "  fix on the server: send Access-Control-Allow-Origin: http://localhost:3000",
+        "  addon: allowed by rule 'api' (200; no credentials); server alone: blocked - No "
+        "'Access-Control-Allow-Origin' header is present on the requested resource.; rule 'api' fixed it",
+        "  as the browser gets it: passes",
+    ]
+
+
+def test_explain_an_answered_preflight(configured):
+    addon, _ = configured
+    flow = cors_flow("OPTIONS", headers=[("Access-Control-Request-Method", "PUT")])
+    run(addon, flow)
+    lines = addon.explain_flows([flow]).splitlines()
+    assert lines[0] == "preflight for PUT http://address:22/path from http://localhost:3000"
+    assert lines[1].startswith("  the proxy answered (the server was not asked) 204 with Access-Control-Allow-Origin")
+    assert "  this passes the browser's checks" in lines
+
+
+def test_explain_skips_flows_that_are_not_cross_origin(configured):
+    addon, tctx = configured
+    flow = tflow.tflow(resp=True)
+    assert addon.explain_flows([flow]) == "No cross-origin flows with a response among these."
+
+
+def test_rule_command_builds_a_loadable_snippet(configured):
+    from addon.rules import parse_rules
+    addon, tctx = configured
+    flows = [
+        cors_flow("OPTIONS", host="api.other", port=443, headers=[
+            ("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "authorization,x-a")]),
+        cors_flow("GET", host="api.other", port=443, headers=[("Cookie", "a=1")]),
+        cors_flow("GET", host="api.other", port=443, origin="http://localhost:4000"),
+    ]
+    flows[0].request.scheme = flows[1].request.scheme = flows[2].request.scheme = "https"
+    snippet = addon.rule_for_flows(flows)
+    assert snippet == (
+        'rules:\n'
+        '  - name: "api.other"\n'
+        '    hosts: ["api.other"]\n'
+        '    allow_origins: ["http://localhost:3000", "http://localhost:4000"]\n'
+        '    allow_methods: ["PUT", "GET"]\n'
+        '    allow_headers: ["authorization", "x-a"]\n'
+        '    allow_credentials: true\n'
+    )
+    rule = parse_rules(snippet).rules[0]
+    assert rule.allow_credentials and rule.allow_methods == {"PUT", "GET"}
+
+
+def test_summary_at_shutdown(configured, caplog):
+    addon, _ = configured
+    caplog.set_level(logging.INFO)
+    run(addon, cors_flow())
+    run(addon, cors_flow(origin="http://evil.example"))
+    run(addon, cors_flow(host="elsewhere.example"))
+    lines = addon.summary_lines()
+    assert lines == [
+        "CORS summary: http://evil.example -> address:22: 1 left blocked; why: No 'Access-Control-Allow-Origin' "
+        "header is present on the requested resource. (x1)",
+        "CORS summary: http://localhost:3000 -> address:22: 1 fixed",
+        "CORS summary: http://localhost:3000 -> elsewhere.example:22: 1 left blocked; why: No "
+        "'Access-Control-Allow-Origin' header is present on the requested resource. (x1)",
+    ]
+    addon.done()
+    assert lines[0] in caplog.text

@@ -164,7 +164,7 @@ def test_server_down_is_explained(tmp_path):
 
 
 @pytest.mark.parametrize("args, expected", [
-    (["--set", "cors_mode=fixx"], "cors_mode: 'fixx' is not one of fix, off"),
+    (["--set", "cors_mode=fixx"], "cors_mode: 'fixx' is not one of fix, audit, off"),
     (["--set", "cors_rules=RULES"], "RULES:4: rule 1, field 'max_age': must be a whole number"),
     (["--set", "cors_rules=MISSING"], "MISSING: file not found"),
 ])
