@@ -1,6 +1,6 @@
 """A real API server without CORS support, for the tests (run as a module or imported).
 
-Paths:
+Routes match the end of the path, so /any/prefix/status/401 works like /status/401:
   /status/N          answers N with a JSON body
   /redirect?to=PATH  answers 302 to PATH
   /acao/star         sends its own Access-Control-Allow-Origin: *
@@ -15,6 +15,8 @@ OPTIONS always answers 405, like many real APIs.
 from __future__ import annotations
 
 import json
+import re
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +29,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ConnectionError, ssl.SSLError):
+            pass  # a client (the browser) hung up: not the server's problem
 
     def _send(self, status: int, body: dict, extra: list[tuple[str, str]] = ()):
         data = json.dumps(body).encode()
@@ -46,7 +54,9 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         echo = {"method": self.command, "path": url.path, "body": body,
                 "headers": {k.lower(): v for k, v in self.headers.items()}}
-        if url.path.endswith("/configured"):
+        route = url.path.rstrip("/")
+        status_match = re.search(r"/status/(\d{3})$", route)
+        if route.endswith("/configured"):
             query = parse_qs(url.query)
             prefix = "p" if self.command == "OPTIONS" else ""
             status = int(query.get(prefix + "status", ["200"])[0])
@@ -54,29 +64,25 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(status, echo, headers)
         if self.command == "OPTIONS":
             return self._send(405, {"error": "method not allowed"}, [("Allow", "GET, POST")])
-        if url.path.startswith("/status/"):
-            status = int(url.path.split("/")[2])
+        if status_match:
+            status = int(status_match.group(1))
             return self._send(status, {"status": status})
-        if url.path == "/redirect":
+        if route.endswith("/redirect"):
             target = parse_qs(url.query).get("to", ["/"])[0]
             return self._send(302, {"redirect": target}, [("Location", target)])
-        if url.path == "/acao/star":
+        if route.endswith("/acao/star"):
             return self._send(200, echo, [("Access-Control-Allow-Origin", "*")])
-        if url.path == "/acao/other":
+        if route.endswith("/acao/other"):
             return self._send(200, echo, [("Access-Control-Allow-Origin", "https://other.example")])
-        if url.path == "/acao/two":
+        if route.endswith("/acao/two"):
             return self._send(200, echo, [("Access-Control-Allow-Origin", "*"),
                                           ("Access-Control-Allow-Origin", "http://localhost:1")])
-        if url.path == "/custom":
+        if route.endswith("/custom"):
             return self._send(200, echo, [("X-Custom", "1"), ("X-Total", "7"),
                                           ("Set-Cookie", "session=abc; Path=/")])
         return self._send(200, echo)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle
-
-    def handle_one_request(self):
-        # Accept any method name (custom methods in the browser tests).
-        super().handle_one_request()
 
     def __getattr__(self, name):
         if name.startswith("do_"):
@@ -87,8 +93,12 @@ class Handler(BaseHTTPRequestHandler):
 class Upstream:
     """Serve Handler on 127.0.0.1 in a thread; `seen` lists (method, path, headers) received."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, tls: tuple[str, str] | None = None):
         self.server = ThreadingHTTPServer((host, port), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.server.seen = []
         self.port = self.server.server_address[1]
