@@ -22,6 +22,21 @@ NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})
 PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
 VALID_VALUE = " Have the server send the header with a valid value."
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")
+
+
+def _parses_as_url(value: str) -> bool:
+    """Roughly Chromium's GURL validity: a scheme, and for web schemes a host and a valid port."""
+    if not _URL_LIKE.match(value):
+        return False
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in _SPECIAL_SCHEMES:
+        return True
+    try:
+        parts.port
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,7 @@ def cors_check(origin: str, credentials: bool, allow_origin: str | None,
                 "one is allowed." + VALID_VALUE, "CORSMultipleAllowOriginNotAllowed",
                 f"send exactly one Access-Control-Allow-Origin: {origin} (is a proxy or framework "
                 "adding a second one?)")
-        if value != "null" and not _URL_LIKE.match(value):
+        if value != "null" and not _parses_as_url(value):
             raise _Blocked(
                 f"The 'Access-Control-Allow-Origin' header contains the invalid value '{value}'." + VALID_VALUE,
                 "CORSAllowOriginNotMatchingOrigin", f"send Access-Control-Allow-Origin: {origin}")

@@ -36,6 +36,9 @@ ACAO = ("Access-Control-Allow-Origin", ORIGIN)
     (actual([("Access-Control-Allow-Origin", "nonsense")]),
      "The 'Access-Control-Allow-Origin' header contains the invalid value 'nonsense'." + VALID,
      "CORSAllowOriginNotMatchingOrigin"),
+    (actual([("Access-Control-Allow-Origin", "http://localhost:3000:3000")]),
+     "The 'Access-Control-Allow-Origin' header contains the invalid value 'http://localhost:3000:3000'." + VALID,
+     "CORSAllowOriginNotMatchingOrigin"),
     (actual([ACAO, ("Access-Control-Allow-Credentials", "TRUE")], credentials=True),
      "The value of the 'Access-Control-Allow-Credentials' header in the response is 'TRUE' which must be "
      "'true' when the request's credentials mode is 'include'.", "CORSMissingAllowCredentials"),

@@ -37,7 +37,7 @@ class Handler(BaseHTTPRequestHandler):
             pass  # a client (the browser) hung up: not the server's problem
 
     def _send(self, status: int, body: dict, extra: list[tuple[str, str]] = ()):
-        data = json.dumps(body).encode()
+        data = b"" if status in (204, 304) else json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
