@@ -6,7 +6,7 @@ VENV ?= .venv
 ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: run web dump test test-fast system-deps clean
+.PHONY: run web dump demo test test-fast screenshot system-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,16 +23,23 @@ web: $(BIN)/.installed
 dump: $(BIN)/.installed
 	$(BIN)/mitmdump -s cors_addon.py --listen-host 127.0.0.1 $(ARGS)
 
+demo: $(BIN)/.installed
+	$(BIN)/python demo/demo.py $(ARGS)
+
 system-deps:
-	@command -v chromium >/dev/null || { \
+	@command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-color-emoji; }
 
 test: system-deps $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# Regenerates docs/mitmweb.png (the README's screenshot) from the mitmweb test.
+screenshot: system-deps $(BIN)/.installed
+	CORS_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/test_mitmweb.py -k screenshot
 
 clean:
 	rm -rf .venv .venv-* .pytest_cache

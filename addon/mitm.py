@@ -266,7 +266,7 @@ class CorsAddon:
             return
         request, decision, _ = entry
         message = f.error.msg if f.error else "no response"
-        self._tally[(decision.origin, _observed(request).host)]["server down"] += 1
+        self._tally[_pair(request, decision.origin)]["server down"] += 1
         logging.warning(
             f"CORS {request.method} {request.url} from {decision.origin}: the server could not be "
             f"reached ({message}). mitmproxy answers 502 without CORS headers, so the browser reports "
@@ -289,7 +289,7 @@ class CorsAddon:
 
     def _count(self, shown: report.Shown) -> None:
         d = shown.decision
-        key = (d.origin[:200], f"{shown.request.host}:{shown.request.port}")
+        key = _pair(shown.request, d.origin)
         if shown.browser is not None and shown.browser.blocked:
             self._tally[key]["left blocked"] += 1
             self._tally[key][f"blocked: {shown.browser.reason}"] += 1
@@ -355,6 +355,10 @@ def _observed(request: CorsRequest) -> Observed:
     return Observed(request.scheme, request.host, request.port, request.origins[0],
                     request.request_method if preflight else request.method, tuple(names),
                     request.carries_credentials)
+
+
+def _pair(request: CorsRequest, origin: str) -> tuple[str, str]:
+    return origin[:200], f"{request.host}:{request.port}"
 
 
 def _vary(names: tuple[str, ...]) -> list[tuple[str, str]]:

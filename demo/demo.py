@@ -1,0 +1,48 @@
+"""make demo: an API without CORS, a page calling it, and mitmweb with the addon in between.
+
+  API without CORS   http://127.0.0.1:5000   (OPTIONS answers 405, no Access-Control-* headers)
+  the page           http://localhost:3000   (open it in your browser)
+  mitmweb            http://127.0.0.1:8081   (reverse proxy to the API on 127.0.0.1:8080)
+"""
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from upstream import Upstream  # noqa: E402
+
+API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = 5000, 3000, 8080, 8081
+
+
+def main() -> int:
+    mitmweb = Path(sys.executable).parent / "mitmweb"
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(HERE))
+    page = ThreadingHTTPServer(("127.0.0.1", PAGE_PORT), handler)
+    threading.Thread(target=page.serve_forever, daemon=True).start()
+    with Upstream(port=API_PORT):
+        print(__doc__)
+        print(f"Open http://localhost:{PAGE_PORT}/ and click the buttons; Ctrl-C stops everything.\n")
+        command = [str(mitmweb), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
+                   "-p", str(PROXY_PORT), "--mode", f"reverse:http://127.0.0.1:{API_PORT}",
+                   "--web-host", "127.0.0.1", "--web-port", str(WEB_PORT),
+                   "--set", f"cors_rules={HERE / 'rules.yaml'}", *sys.argv[1:]]
+        for column in ("icon", "method", "path", "status", "size", "time", "comment"):
+            command += ["--set", f"web_columns={column}"]
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            page.shutdown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
