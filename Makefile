@@ -27,15 +27,16 @@ demo: $(BIN)/.installed
 	$(BIN)/python demo/demo.py $(ARGS)
 
 system-deps:
-	@command -v chromium >/dev/null && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
+	@command -v chromium >/dev/null && command -v tmux >/dev/null \
+	  && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium fonts-noto-color-emoji; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium tmux fonts-noto-color-emoji; }
 
 test: system-deps $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not console and not slow" $(PYTEST_ARGS)
 
 # Regenerates docs/mitmweb.png (the README's screenshot) from the mitmweb test.
 screenshot: system-deps $(BIN)/.installed

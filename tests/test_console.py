@@ -1,0 +1,78 @@
+"""The decisions in mitmproxy's console UI: the mark in the flow list, the event log line.
+
+Runs the real `mitmproxy` in tmux and reads the screen.
+"""
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+
+from http_client import send
+from proxy import ROOT, mitm_binary
+from upstream import Upstream
+
+pytestmark = pytest.mark.console
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def console(tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is missing: make test installs it")
+    session = f"cors-test-{free_port()}"
+    port = free_port()
+    with Upstream() as api:
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(f'rules:\n  - name: console-api\n    hosts: ["127.0.0.1:{api.port}"]\n')
+        command = (f"TERM=xterm-256color {mitm_binary('mitmproxy')} -s {ROOT / 'cors_addon.py'} "
+                   f"--listen-host 127.0.0.1 -p {port} --set confdir={tmp_path} --set cors_rules={rules} "
+                   "--set console_eventlog_verbosity=info")
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "50", command], check=True)
+
+        def screen() -> str:
+            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                  text=True).stdout
+
+        def keys(*names):
+            subprocess.run(["tmux", "send-keys", "-t", session, *names], check=True)
+            time.sleep(0.5)
+
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield api, port, screen, keys
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def wait_for(screen, text, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = screen()
+        if text in shown:
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"{text!r} not on screen:\n{screen()}")
+
+
+def test_marks_and_event_log_in_the_console(console):
+    api, port, screen, keys = console
+    reply = send("OPTIONS", f"http://127.0.0.1:{api.port}/items",
+                 {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT"}, proxy_port=port)
+    assert reply.status == 204
+    flow_list = wait_for(screen, "/items")
+    assert "\u2705" in flow_list
+    keys("E")
+    wait_for(screen, "answered 204 by rule 'console-api'")
