@@ -14,7 +14,7 @@ def explain(server: Exchange, final: Exchange | None, decision_summary: str | No
     who = "the proxy answered (the server was not asked)" if answered_by_proxy else "server answered"
     lines.append(f"  {who} {server.status}" + (f" with {'; '.join(cors)}" if cors else
                                                           " without Access-Control-* headers"))
-    on_server = verdict(server)
+    on_server = verdict(server, explain=True)
     lines += [f"  {i}. {step}" for i, step in enumerate(on_server.steps[1:], start=1)]
     if on_server.blocked:
         lines += [f"  Chromium: {on_server.chromium}", f"  Firefox: {on_server.firefox}",

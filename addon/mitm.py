@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import os
@@ -15,7 +16,7 @@ from mitmproxy.proxy.mode_specs import ProxyMode, ReverseMode
 from . import report
 from .explain import explain
 from .patterns import DEFAULT_PORTS
-from .policy import CorsRequest, cross_origin, decide, is_preflight, merge_vary, response_headers, to_exchange
+from .policy import CorsRequest, cross_origin, decide, is_preflight, rewrite, to_exchange
 from .rules import RuleSet, RulesError, load_rules
 from .suggest import Observed, inline_rule, suggest_rules
 from .verdict import verdict
@@ -49,9 +50,22 @@ def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
     return tuple(origins)
 
 
-def to_cors_request(f: http.HTTPFlow) -> CorsRequest:
+_WANTED = frozenset({b"origin", b"access-control-request-method", b"access-control-request-headers",
+                     b"access-control-request-private-network", b"cookie"})
+
+
+def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
+    """The request as the core sees it; None without an Origin header (not CORS: the common case)."""
+    found: dict[bytes, list[str]] = {}
+    for name, value in f.request.headers.fields:  # one pass over the raw fields
+        key = name.lower()
+        if key in _WANTED:
+            found.setdefault(key, []).append(value.decode("utf-8", "surrogateescape"))
+    if b"origin" not in found:
+        return None
     request = f.request
-    headers = request.headers
+    requested_method = found.get(b"access-control-request-method")
+    requested_headers = found.get(b"access-control-request-headers")
     return CorsRequest(
         method=request.method,
         url=request.url,
@@ -59,15 +73,16 @@ def to_cors_request(f: http.HTTPFlow) -> CorsRequest:
         host=request.host,
         port=request.port,
         path=request.path,
-        origins=tuple(headers.get_all("origin")),
+        origins=tuple(found[b"origin"]),
         own_origins=own_origins(f),
-        request_method=headers.get("access-control-request-method"),
-        request_headers=",".join(headers.get_all("access-control-request-headers")) or None,
-        private_network=headers.get("access-control-request-private-network", "").strip().lower() == "true",
-        carries_credentials="cookie" in headers,
+        request_method=requested_method[0] if requested_method else None,
+        request_headers=",".join(requested_headers) if requested_headers else None,
+        private_network=found.get(b"access-control-request-private-network", [""])[0].strip().lower() == "true",
+        carries_credentials=b"cookie" in found,
     )
 
 
+@functools.lru_cache(maxsize=256)
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -75,6 +90,27 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class DecisionLog:
+    """Where the per-flow decision lines go: mitmproxy's outputs (terminal, event log), minus one.
+
+    mitmproxy turns every log record into a deprecated `add_log` hook call on every addon;
+    for one line per flow that dispatch cost more throughput than the whole CORS decision
+    (bench/README.md). This logger writes to the root logger's handlers except that one.
+    """
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("cors_addon.decisions")
+        self.logger.propagate = False
+        self._seen: list[logging.Handler] = []
+
+    def log(self, level: int, line: str) -> None:
+        handlers = logging.getLogger().handlers
+        if handlers != self._seen:  # handlers come and go (mitmweb's event store, pytest's caplog)
+            self._seen = list(handlers)
+            self.logger.handlers = [h for h in handlers if type(h).__name__ != "LegacyLogEvents"]
+        self.logger.log(level, line)
 
 
 def _file_stamp(path: str):
@@ -85,9 +121,9 @@ def _file_stamp(path: str):
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
-def _kept_headers(headers: http.Headers) -> list[list[str]]:
+def _kept_headers(fields: list[tuple[str, str]]) -> list[list[str]]:
     """The server's headers worth keeping for cors.explain: CORS ones with values, others by name."""
-    return [[k, v if k.lower().startswith(KEPT_HEADERS) else ""] for k, v in headers.items(multi=True)]
+    return [[k, v if k.lower().startswith(KEPT_HEADERS) else ""] for k, v in fields]
 
 
 class CorsAddon:
@@ -100,6 +136,7 @@ class CorsAddon:
         self._watcher: asyncio.Task | None = None
         self._decisions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._tally: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self._log = DecisionLog()
 
     def load(self, loader) -> None:
         loader.add_option("cors_rules", str, DEFAULT_RULES,
@@ -199,7 +236,7 @@ class CorsAddon:
         if self.mode == "off" or self.rules is None or f.response or f.error or not f.live:
             return
         request = to_cors_request(f)
-        decision = decide(request, self.rules, f)
+        decision = decide(request, self.rules, f) if request else None
         if decision is None:
             return
         self._decisions[f] = (request, decision, self.mode == "audit")
@@ -212,38 +249,26 @@ class CorsAddon:
         if entry is None or f.response is None:
             return
         request, decision, audit = entry
-        headers = f.response.headers
-        answered = f.metadata.get("cors_answered", False)
-        server_response = None if answered else {"status": f.response.status_code,
-                                                 "headers": _kept_headers(headers)}
-        server = None if answered else verdict(to_exchange(request, f.response.status_code,
-                                                           list(headers.items(multi=True))))
-        set_headers = list(decision.headers) if answered else []
-        browser = server
         status = f.response.status_code
-        if answered:
-            browser = verdict(to_exchange(request, status, list(headers.items(multi=True))))
-        elif not audit and decision.outcome in ("forwarded", "allowed"):
-            set_headers = self._rewrite(headers, decision)
-            final_status = 204 if decision.outcome == "forwarded" and not 200 <= status < 300 else status
-            browser = verdict(to_exchange(request, final_status, list(headers.items(multi=True))))
+        fields = list(f.response.headers.items(multi=True))
+        if f.metadata.get("cors_answered"):
+            server, server_response = None, None
+            set_headers = list(decision.headers)
+            browser = verdict(to_exchange(request, status, fields))
+        else:
+            server_response = {"status": status, "headers": _kept_headers(fields)}
+            server = browser = verdict(to_exchange(request, status, fields))
+            set_headers = []
+            if not audit and decision.outcome in ("forwarded", "allowed"):
+                final, set_headers, vary = rewrite(fields, decision)
+                _apply(f.response.headers, set_headers, vary)
+                final_status = 204 if decision.outcome == "forwarded" and not 200 <= status < 300 else status
+                browser = verdict(to_exchange(request, final_status, final))
         suggestion = ""
         if decision.outcome == "untouched" and browser.blocked:
             suggestion = inline_rule(_observed(request))
         shown = report.Shown(request, decision, status, server, browser, audit, suggestion)
         self._show(f, shown, set_headers, server_response)
-
-    @staticmethod
-    def _rewrite(headers: http.Headers, decision) -> list[tuple[str, str]]:
-        set_headers = response_headers(decision, list(headers.keys()))
-        for name in [name for name in headers.keys() if name.lower().startswith("access-control-")]:
-            headers.pop(name, None)
-        for name, value in set_headers:
-            headers.add(name, value)
-        vary = merge_vary(headers.get_all("vary"), decision.vary)
-        if vary is not None:
-            headers["Vary"] = vary
-        return set_headers
 
     def response(self, f: http.HTTPFlow) -> None:
         entry = self._decisions.get(f)
@@ -275,16 +300,17 @@ class CorsAddon:
         )
 
     def _show(self, f: http.HTTPFlow, shown: report.Shown, headers_set, server_response) -> None:
-        line = report.log_line(shown)
+        summary = report.summary(shown)
+        line = report.log_line(shown, summary)
         if shown.noteworthy:
-            logging.warning(line)
+            self._log.log(logging.WARNING, line)
         elif shown.decision.outcome == "untouched":
-            logging.debug(line)
+            self._log.log(logging.DEBUG, line)
         else:
-            logging.info(line)
-        f.comment = report.comment_with(f.comment, shown)
+            self._log.log(logging.INFO, line)
+        f.comment = f"{f.comment}\nCORS: {summary}" if f.comment else f"CORS: {summary}"
         f.marked = shown.mark
-        f.metadata["cors"] = report.metadata(shown, headers_set, server_response)
+        f.metadata["cors"] = report.metadata(shown, summary, headers_set, server_response)
         self._count(shown)
 
     def _count(self, shown: report.Shown) -> None:
@@ -319,7 +345,7 @@ class CorsAddon:
             if not isinstance(f, http.HTTPFlow) or f.response is None:
                 continue
             request = to_cors_request(f)
-            if not cross_origin(request):
+            if request is None or not cross_origin(request):
                 continue
             meta = f.metadata.get("cors") or {}
             response = f.response
@@ -340,7 +366,7 @@ class CorsAddon:
         for f in flows:
             if isinstance(f, http.HTTPFlow):
                 request = to_cors_request(f)
-                if cross_origin(request) and len(request.origins) == 1:
+                if request is not None and cross_origin(request) and len(request.origins) == 1:
                     calls.append(_observed(request))
         if not calls:
             return "# No cross-origin flows among these."
@@ -355,6 +381,14 @@ def _observed(request: CorsRequest) -> Observed:
     return Observed(request.scheme, request.host, request.port, request.origins[0],
                     request.request_method if preflight else request.method, tuple(names),
                     request.carries_credentials)
+
+
+def _apply(headers: http.Headers, set_headers: list[tuple[str, str]], vary: str | None) -> None:
+    """Replace the Access-Control-* fields (and Vary when merged) in one assignment; other fields keep their bytes."""
+    replaced = (b"access-control-", b"vary") if vary is not None else (b"access-control-",)
+    kept = [(name, value) for name, value in headers.fields if not name.lower().startswith(replaced)]
+    added = [*set_headers, *([("Vary", vary)] if vary is not None else [])]
+    headers.fields = (*kept, *((name.encode("ascii"), value.encode("utf-8", "surrogateescape")) for name, value in added))
 
 
 def _pair(request: CorsRequest, origin: str) -> tuple[str, str]:

@@ -185,6 +185,15 @@ def response_headers(decision: Decision, response_header_names: list[str]) -> li
     return [*decision.headers, *([("Access-Control-Expose-Headers", exposed)] if exposed else [])]
 
 
+def rewrite(fields: list[tuple[str, str]], decision: Decision) -> tuple[list[tuple[str, str]], list[tuple[str, str]], str | None]:
+    """The response's fields with the decision applied: (all fields, the CORS ones set, new Vary or None)."""
+    set_headers = response_headers(decision, [name for name, _ in fields])
+    vary = merge_vary([value for name, value in fields if name.lower() == "vary"], decision.vary)
+    kept = [(name, value) for name, value in fields
+            if not name.lower().startswith("access-control-") and not (vary and name.lower() == "vary")]
+    return [*kept, *set_headers, *([("Vary", vary)] if vary else [])], set_headers, vary
+
+
 def merge_vary(existing: list[str], additions: tuple[str, ...]) -> str | None:
     """One Vary value with `additions` merged in, or None when nothing changes."""
     present = [v.strip() for value in existing for v in value.split(",") if v.strip()]

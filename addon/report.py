@@ -95,18 +95,14 @@ def summary(shown: Shown) -> str:
     return f"{outcome_text(shown)}; {verdict_text(shown)}"
 
 
-def log_line(shown: Shown) -> str:
+def log_line(shown: Shown, summary_text: str) -> str:
     request, decision = shown.request, shown.decision
     what = f"preflight {request.request_method}" if decision.kind == "preflight" else request.method
-    return f"CORS {what} {request.url} from {decision.origin[:200]}: {summary(shown)}"
+    return f"CORS {what} {request.url} from {decision.origin[:200]}: {summary_text}"
 
 
-def comment_with(existing: str, shown: Shown) -> str:
-    line = f"CORS: {summary(shown)}"
-    return f"{existing}\n{line}" if existing else line
-
-
-def metadata(shown: Shown, headers_set: list[tuple[str, str]], server_response: dict | None) -> dict:
+def metadata(shown: Shown, summary_text: str, headers_set: list[tuple[str, str]],
+             server_response: dict | None) -> dict:
     request, decision = shown.request, shown.decision
     return {
         "kind": decision.kind,
@@ -115,7 +111,7 @@ def metadata(shown: Shown, headers_set: list[tuple[str, str]], server_response: 
         "rule": decision.rule,
         "origin": decision.origin,
         "reason": decision.reason,
-        "summary": summary(shown),
+        "summary": summary_text,
         "requested_method": request.request_method,
         "requested_headers": request.request_headers,
         "headers_set": {name: value for name, value in headers_set},

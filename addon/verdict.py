@@ -189,8 +189,10 @@ def _actual_checks(ex: Exchange, steps: list[str]) -> None:
         steps.append(f"redirect to {location}: followed; that response is checked again")
 
 
-def verdict(ex: Exchange) -> Verdict:
-    """Pass, or the first failure the browser reports, with its message."""
+def verdict(ex: Exchange, explain: bool = False) -> Verdict:
+    """Pass, or the first failure the browser reports, with its message.
+
+    `explain` adds what a script may read of a passing response to the steps."""
     steps = [f"{'preflight for ' + str(ex.request_method) if ex.is_preflight else ex.method} {ex.url} "
              f"from {ex.origin}, credentials {'include' if ex.credentials else 'not included'}: "
              f"server answered {ex.status}"]
@@ -200,7 +202,7 @@ def verdict(ex: Exchange) -> Verdict:
         chromium = f"Access to fetch at '{ex.url}' from origin '{ex.origin}' has been blocked by CORS policy: {e.reason}"
         steps.append(f"blocked: {e.reason}")
         return Verdict(True, e.reason, chromium, e.firefox, e.fix, tuple(steps))
-    if not ex.is_preflight:
+    if explain and not ex.is_preflight:
         steps.append(exposure(ex))
     return Verdict(False, steps=tuple(steps))
 

@@ -1,0 +1,374 @@
+"""make bench: what the addon costs inside mitmproxy, and what it saves the browser.
+
+Starts its own upstreams (nginx; a 50 ms Python server) and mitmdump proxies on 127.0.0.1,
+drives them with wrk, and prints one table; every ratio compares runs of this same process.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import timeit
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ORIGIN = "http://localhost:3000"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def rules_text(upstream_port: int, count: int, preflight: str = "answer", max_age: int = 5,
+               origin: str = ORIGIN) -> str:
+    """`count` rules; only the last one covers the upstream."""
+    lines = ["rules:"]
+    for i in range(count - 1):
+        lines += [f"  - name: other-{i}", f"    hosts: [h{i}.example.com]", f"    allow_origins: [{ORIGIN}]"]
+    lines += ["  - name: bench", f'    hosts: ["127.0.0.1:{upstream_port}"]', f"    allow_origins: [{origin}]",
+              f"    preflight: {preflight}", f"    max_age: {max_age}"]
+    return "\n".join(lines) + "\n"
+
+
+class Nginx:
+    """An upstream that answers every request with a tiny 200 in one write."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        (folder / "nginx.conf").write_text(f"""
+daemon off;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log stderr error;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder};
+  server {{
+    listen 127.0.0.1:{self.port};
+    keepalive_requests 1000000;
+    location / {{ return 200 "ok\\n"; }}
+  }}
+}}
+""")
+        self.log = open(folder / "nginx.log", "w")
+        self.process = subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        wait_port(self.port)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+        self.log.close()
+
+
+class SlowUpstream:
+    """Answers every request (OPTIONS with 405, like a real API) after `delay` seconds."""
+
+    def __init__(self, delay: float):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def handle_any(self):
+                length = int(self.headers.get("content-length") or 0)
+                self.rfile.read(length)
+                time.sleep(delay)
+                status = 405 if self.command == "OPTIONS" else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "3")
+                self.end_headers()
+                self.wfile.write(b"ok\n")
+
+            do_GET = do_PUT = do_POST = do_OPTIONS = handle_any
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+class Proxy:
+    """mitmdump in reverse mode, optionally with the addon and a rules file."""
+
+    def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn"):
+        self.port = free_port()
+        args = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
+                "--listen-host", "127.0.0.1", "-p", str(self.port), "--set", f"confdir={folder}",
+                "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}"]
+        if rules is not None:
+            path = folder / f"rules-{self.port}.yaml"
+            path.write_text(rules)
+            self.rules_path = path
+            args += ["-s", str(ROOT / "cors_addon.py"), "--set", f"cors_rules={path}"]
+        self.output = open(folder / f"mitmdump-{self.port}.log", "w")
+        self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT)
+        wait_port(self.port, 60)
+
+    def peak_rss_mb(self) -> float:
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+        self.output.close()
+
+
+def wrk(port: int, kind: str, connections: int, seconds: float, folder: Path, stop_after: int = 0) -> dict:
+    """Run wrk against the proxy; kind is "get" (CORS GET) or "preflight"."""
+    script = folder / f"wrk-{kind}-{stop_after}.lua"
+    method = "OPTIONS" if kind == "preflight" else "GET"
+    extra = 'wrk.headers["Access-Control-Request-Method"] = "PUT"\n' if kind == "preflight" else ""
+    stop = (f"local seen = 0\nresponse = function(status, headers, body)\n  seen = seen + 1\n"
+            f"  if seen >= {stop_after} then wrk.thread:stop() end\nend\n") if stop_after else ""
+    script.write_text(f'wrk.method = "{method}"\nwrk.headers["Origin"] = "{ORIGIN}"\n{extra}{stop}'
+                      "done = function(summary, latency, requests)\n"
+                      '  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,'
+                      " latency:percentile(50), latency:percentile(99), summary.errors.status + summary.errors.connect"
+                      " + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n")
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{round(seconds)}s", "-s", str(script),
+                          f"http://127.0.0.1:{port}/items"], capture_output=True, text=True, check=True).stdout
+    requests, duration_us, p50, p99, errors = (int(x) for x in re.search(r"RESULT (.*)", out).group(1).split())
+    return {"rps": requests / (duration_us / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
+            "requests": requests, "errors": errors}
+
+
+def decision_times() -> dict:
+    from addon.policy import CorsRequest, decide, response_headers
+    from addon.rules import parse_rules
+    request = CorsRequest("GET", "http://127.0.0.1:9999/items", "http", "127.0.0.1", 9999, "/items",
+                          (ORIGIN,), ("http://127.0.0.1:9999",))
+    result = {}
+    for count in (1, 10_000):
+        rules = parse_rules(rules_text(9999, count))
+        assert decide(request, rules).rule == "bench"
+
+        def once():
+            response_headers(decide(request, rules), ["Content-Type", "X-Total"])
+        runs = timeit.repeat(once, number=2000, repeat=7)
+        result[count] = statistics.median(runs) / 2000 * 1e6
+    text = rules_text(9999, 10_000)
+    loads = [timeit.timeit(lambda: parse_rules(text), number=1) for _ in range(3)]
+    result["load_10000_s"] = statistics.median(loads)
+    return result
+
+
+def reload_pause(folder: Path, upstream_port: int) -> dict:
+    """Longest request latency while a 10,000-rule rules.yaml is reloaded, against a quiet baseline."""
+    import http.client
+    proxy = Proxy(folder, upstream_port, rules_text(upstream_port, 10_000), verbosity="info")
+    latencies: list[tuple[float, float]] = []
+    stop = threading.Event()
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+        while not stop.is_set():
+            start = time.perf_counter()
+            connection.request("GET", "/items", headers={"Origin": ORIGIN})
+            connection.getresponse().read()
+            latencies.append((start, time.perf_counter() - start))
+    try:
+        thread = threading.Thread(target=client)
+        thread.start()
+        time.sleep(2)
+        baseline_end = time.perf_counter()
+        text = proxy.rules_path.read_text()
+        for round_ in range(3):
+            proxy.rules_path.write_text(text.replace("max_age: 5", f"max_age: {6 + round_}"))
+            time.sleep(2)
+        stop.set()
+        thread.join()
+    finally:
+        proxy.stop()
+    reloads = (folder / f"mitmdump-{proxy.port}.log").read_text().count("rules reloaded")
+    baseline = [lat for start, lat in latencies if start < baseline_end]
+    during = [lat for start, lat in latencies if start >= baseline_end]
+    return {"reloads": reloads, "baseline_max_ms": max(baseline) * 1000, "reload_max_ms": max(during) * 1000}
+
+
+def preflight_saving(folder: Path) -> dict | None:
+    """Median fetch() time of a preflighted PUT in Chromium, preflight answered vs forwarded."""
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not chromium:
+        return None
+    slow = SlowUpstream(0.050)
+    page_port = free_port()
+    page_server = ThreadingHTTPServer(("127.0.0.1", page_port), _PageHandler)
+    threading.Thread(target=page_server.serve_forever, daemon=True).start()
+    page_origin = f"http://localhost:{page_port}"
+    proxies = {mode: Proxy(folder, slow.port, rules_text(slow.port, 1, mode, max_age=0, origin=page_origin))
+               for mode in ("answer", "forward")}
+    result = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"])
+            page = browser.new_page()
+            page.goto(page_origin + "/")
+            for mode, proxy in proxies.items():
+                times = page.evaluate("""async (url) => {
+                    const times = [];
+                    for (let i = 0; i < 21; i++) {
+                      const t0 = performance.now();
+                      const r = await fetch(url, {method: "PUT", body: "x"});
+                      await r.text();
+                      if (i > 0) times.push(performance.now() - t0);
+                    }
+                    return times;
+                }""", f"http://127.0.0.1:{proxy.port}/items")
+                result[mode] = statistics.median(times)
+            browser.close()
+    finally:
+        for proxy in proxies.values():
+            proxy.stop()
+        slow.stop()
+        page_server.shutdown()
+    return result
+
+
+class _PageHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        body = b"<!doctype html><title>bench</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=5, help="duration of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per configuration (median)")
+    parser.add_argument("--json", help="also write the raw results here")
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool):
+            print(f"{tool} is missing: apt-get install {tool}", file=sys.stderr)
+            return 1
+    from mitmproxy.version import VERSION
+    results: dict = {"machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                                f"mitmproxy {VERSION}"}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        nginx = Nginx(folder)
+        try:
+            measure_proxies(results, folder, nginx, args)
+            results["reload"] = reload_pause(folder, nginx.port)
+        finally:
+            nginx.stop()
+        results["decision_us"] = decision_times()
+        results["preflight_ms"] = preflight_saving(folder)
+    print_table(results)
+    if args.json:
+        Path(args.json).write_text(json.dumps({k: (v if k != "load" else {" | ".join(map(str, key)): m
+                                                for key, m in v.items()}) for k, v in results.items()}, indent=2))
+    return 0
+
+
+def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
+    configs = {"mitmdump alone": None, "addon, 1 rule": rules_text(nginx.port, 1),
+               "addon, 10,000 rules": rules_text(nginx.port, 10_000)}
+    proxies = {}
+    try:
+        for name, rules in configs.items():
+            proxies[name] = Proxy(folder, nginx.port, rules)
+        runs: dict = {}
+        for proxy in proxies.values():  # warm up
+            wrk(proxy.port, "get", 8, 1, folder)
+        for _ in range(args.rounds):
+            for kind in ("get", "preflight"):
+                for connections in (1, 8):
+                    for name, proxy in proxies.items():
+                        runs.setdefault((name, kind, connections), []).append(
+                            wrk(proxy.port, kind, connections, args.seconds, folder))
+        results["load"] = {
+            key: {metric: statistics.median(r[metric] for r in rs) for metric in ("rps", "p50_ms", "p99_ms")}
+            | {"errors": sum(r["errors"] for r in rs)}
+            for key, rs in runs.items()
+        }
+        memory = {}
+        for name in ("mitmdump alone", "addon, 1 rule"):
+            proxy = proxies[name]
+            done = wrk(proxy.port, "get", 8, 120, folder, stop_after=20_000)
+            memory[name] = {"requests_total": done["requests"], "peak_rss_mb": proxy.peak_rss_mb()}
+        results["memory"] = memory
+    finally:
+        for proxy in proxies.values():
+            proxy.stop()
+
+
+def print_table(results: dict) -> None:
+    print(f"\nMachine: {results['machine']}\n")
+    print("1. Through mitmdump (reverse mode to nginx), wrk -t1, median of the rounds")
+    print(f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs alone':>9}")
+    load = results["load"]
+    for kind in ("get", "preflight"):
+        for connections in (1, 8):
+            alone = load[("mitmdump alone", kind, connections)]["rps"]
+            for name in ("mitmdump alone", "addon, 1 rule", "addon, 10,000 rules"):
+                m = load[(name, kind, connections)]
+                label = "CORS GET" if kind == "get" else "preflight"
+                print(f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
+                      f"{m['p99_ms']:>8.2f} {m['rps'] / alone:>9.2f}" + (f"  errors {m['errors']}" if m["errors"] else ""))
+    d = results["decision_us"]
+    print("\n2. Pure core (decide + response headers), median per call")
+    print(f"   1 rule: {d[1]:.1f} us   10,000 rules (match last): {d[10_000]:.1f} us   "
+          f"10,000-rule rules.yaml load: {d['load_10000_s']:.2f} s")
+    r = results["reload"]
+    print(f"   reload of 10,000 rules while serving: longest request {r['reload_max_ms']:.0f} ms during "
+          f"{r['reloads'] - 0} reloads (baseline longest {r['baseline_max_ms']:.0f} ms)")
+    p = results["preflight_ms"]
+    print("\n3. A preflighted PUT in Chromium, upstream adds 50 ms, max_age 0 (median fetch time)")
+    if p:
+        print(f"   preflight: answer {p['answer']:.1f} ms   forward {p['forward']:.1f} ms   "
+              f"saved {p['forward'] - p['answer']:.1f} ms")
+    else:
+        print("   skipped: Chromium or playwright missing")
+    print("\n4. Peak memory (VmHWM) of mitmdump after the load runs plus 20,000 more requests")
+    for name, m in results["memory"].items():
+        print(f"   {name:22} {m['peak_rss_mb']:.1f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
