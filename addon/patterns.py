@@ -103,6 +103,13 @@ class Origin:
     host: str
     port: int
 
+    def serialize(self) -> str:
+        """The form a browser sends: lowercase, default port left out."""
+        if self.scheme == "null":
+            return "null"
+        default = DEFAULT_PORTS.get(self.scheme, 0) == self.port
+        return f"{self.scheme}://{self.host}" + ("" if default else f":{self.port}")
+
 
 def parse_origin(text: str) -> Origin | None:
     """Parse an Origin header value as browsers send it; None when it is not one."""

@@ -82,6 +82,8 @@ def _origin_problems(rule: Rule, request: CorsRequest) -> list[str]:
     parsed = parse_origin(origin)
     if parsed is None:
         return [f"Origin {origin[:80]!r} is not a valid origin"]
+    if parsed.serialize() != origin:
+        return [f"Origin {origin[:80]!r} is not in the form browsers send ({parsed.serialize()}): not a browser"]
     if rule.allow_origins is None:
         return []
     if not any(pattern.matches(parsed) for pattern in rule.allow_origins):
@@ -117,7 +119,10 @@ def _decide_preflight(rule: Rule, request: CorsRequest) -> Decision:
     elif rule.allow_methods is not None and method.upper() not in rule.allow_methods:
         problems.append(f"method {method} is not in allow_methods [{rule.allow_methods_value}]")
     if names is None:
-        problems.append("Access-Control-Request-Headers is not a list of header names")
+        count = (request.request_headers or "").count(",") + 1
+        problems.append(f"Access-Control-Request-Headers asks for {count} headers, more than {MAX_REQUESTED_HEADERS}"
+                        if count > MAX_REQUESTED_HEADERS else
+                        "Access-Control-Request-Headers is not a list of header names")
     elif rule.allow_headers is not None:
         refused = [n for n in names if n not in rule.allow_headers and n not in SAFELISTED_REQUEST_HEADERS]
         if refused:

@@ -103,6 +103,13 @@ def _type_name(value) -> str:
             LineList: "a list", LineDict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
+def _yaml_text(value) -> str:
+    """A scalar as it was written in YAML (true, not Python's True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
+
+
 def load_rules(path: str, compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
     """Read and validate a rules file. Raises RulesError, never anything else."""
     try:
@@ -178,9 +185,14 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
             return ANY
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            kind = "'*' or a list of strings" if allow_any else "a string or a list of strings"
+        kind = "'*' or a list of strings" if allow_any else "a string or a list of strings"
+        if not isinstance(value, list):
             fail(field, f"must be {kind}, got {_type_name(value)}")
+            return None
+        wrong = [v for v in value if not isinstance(v, str)]
+        if wrong:
+            text = _yaml_text(wrong[0])
+            fail(field, f"must be {kind}; {text} is {_type_name(wrong[0])}, quote it: \"{text}\"")
             return None
         return [v.strip().lower() if lower else v.strip() for v in value]
 

@@ -22,10 +22,10 @@ def mitm_binary(name: str = "mitmdump") -> str:
 class Mitmdump:
     """mitmdump -s cors_addon.py on 127.0.0.1, a free port; `log` collects its output lines."""
 
-    def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump"):
+    def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump", verbosity: str = "debug"):
         self.command = [
             mitm_binary(binary), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
-            "-p", "0", "--set", f"confdir={confdir}", "--set", "termlog_verbosity=debug", *args,
+            "-p", "0", "--set", f"confdir={confdir}", "--set", f"termlog_verbosity={verbosity}", *args,
         ]
         self.lines: list[str] = []
         self.port = None

@@ -113,6 +113,9 @@ def test_origin_with_path():
     ("rules: []\nrulez: 1\n", "rules.yaml:2: field 'rulez': unknown top-level key; did you mean rules?"),
     ("rules:\n  - hosts: a.com\n    allow_origins: ['*', http://a.com]\n", "'*' must stand alone"),
     ("rules:\n  - hosts: a.com\n    allow_headers: ['x y']\n", "'x y' is not a valid header name"),
+    ("rules:\n  - hosts: a.com\n    expose_headers: [true]\n",
+     "rules.yaml:3: rule 1, field 'expose_headers': must be '*' or a list of strings; true is a boolean, "
+     "quote it: \"true\""),
     ("rules:\n  - hosts: a.com\n    max_age: true\n", "must be a whole number of seconds"),
     ("rules:\n  - hosts: a.com\n    paths: [v1]\n", "rules.yaml:3: rule 1, field 'paths': 'v1' must start with '/'"),
     ("rules:\n  - hosts: a.com\n    name: ''\n", "rules.yaml:3: rule 1, field 'name': must be a non-empty string"),
