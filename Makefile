@@ -6,7 +6,7 @@ VENV ?= .venv
 ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: run web dump demo test test-fast screenshot system-deps clean
+.PHONY: run web dump demo test test-fast screenshot bench system-deps clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ test: system-deps $(BIN)/.installed
 
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not browser and not console and not slow" $(PYTEST_ARGS)
+
+# Not part of the tests: load and timing measurements, see bench/README.md.
+bench: system-deps $(BIN)/.installed
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk nginx; }
+	$(BIN)/python bench/bench.py $(ARGS)
 
 # Regenerates docs/mitmweb.png (the README's screenshot) from the mitmweb test.
 screenshot: system-deps $(BIN)/.installed
