@@ -27,10 +27,10 @@ demo: $(BIN)/.installed
 	$(BIN)/python demo/demo.py $(ARGS)
 
 system-deps:
-	@command -v chromium >/dev/null && command -v tmux >/dev/null \
+	@command -v chromium >/dev/null && command -v tmux >/dev/null && command -v nginx >/dev/null \
 	  && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium tmux fonts-noto-color-emoji; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium tmux nginx fonts-noto-color-emoji; }
 
 test: system-deps $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

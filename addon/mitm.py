@@ -15,6 +15,7 @@ from mitmproxy.proxy.mode_specs import ProxyMode, ReverseMode
 
 from . import report
 from .explain import explain
+from .export import EXPORTERS
 from .patterns import DEFAULT_PORTS
 from .policy import CorsRequest, cross_origin, decide, is_preflight, rewrite, to_exchange
 from .rules import RuleSet, RulesError, load_rules
@@ -358,6 +359,15 @@ class CorsAddon:
         if not blocks:
             return "No cross-origin flows with a response among these."
         return "\n\n".join("\n".join(block) for block in blocks)
+
+    @command.command("cors.export")
+    def export_rules(self, target: str) -> str:
+        """The rules in force as server configuration: nginx or starlette (see README)."""
+        if target not in EXPORTERS:
+            raise exceptions.CommandError(f"cors.export: unknown target {target!r}; use {', '.join(EXPORTERS)}")
+        if self.rules is None:
+            raise exceptions.CommandError("cors.export: no rules loaded")
+        return EXPORTERS[target](self.rules)
 
     @command.command("cors.rule")
     def rule_for_flows(self, flows: Sequence[flow.Flow]) -> str:

@@ -47,6 +47,7 @@ class Rule:
     hosts: tuple[HostPattern, ...]
     paths: tuple[re.Pattern, ...] | None  # None: every path
     filter: Callable[[Any], bool] | None  # compiled by the caller; applied to what it is given
+    filter_text: str | None
     allow_origins: tuple[OriginPattern, ...] | None  # None: any origin ("*")
     allow_credentials: bool
     allow_methods: frozenset[str] | None  # None: "*", uppercase otherwise
@@ -284,6 +285,7 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         return None
     return Rule(
         name=name, line=line, hosts=hosts, paths=paths, filter=rule_filter,
+        filter_text=item.get("filter") if isinstance(item.get("filter"), str) else None,
         allow_origins=allow_origins, allow_credentials=credentials,
         allow_methods=frozenset(m.upper() for m in methods) if methods is not None else None,
         allow_headers=frozenset(allow_headers) if allow_headers is not None else None,

@@ -16,6 +16,18 @@ def pytest_report_header(config):
     return f"mitmproxy {VERSION}"
 
 
+def require_tool(name: str) -> str:
+    """The tool's path; under CI=true a missing tool fails the run instead of skipping."""
+    import os
+    import shutil
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is missing: .ci/run (make test) must install it")
+        pytest.skip(f"{name} not installed (make test installs it)")
+    return path
+
+
 @pytest.fixture
 def write_rules(tmp_path):
     """Write a rules file and return its path."""

@@ -1,0 +1,126 @@
+"""Exporters: anchored origin regexes, nginx -t on every export, Starlette arguments, CLI, command."""
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from addon.export import export_nginx, export_starlette, origin_regex
+from addon.patterns import parse_origin_pattern
+from addon.rules import parse_rules
+from conftest import require_tool
+from proxy import ROOT
+
+MANY = textwrap.dedent("""
+    rules:
+      - name: api
+        hosts: ["127.0.0.1:5000", "*.example.com"]
+        paths: ["/v1/**", "/files/*/meta"]
+        allow_origins: [http://localhost:3000, "https://*.example.com", "http://localhost:*", "null", "http://[::1]:8000"]
+        allow_credentials: true
+        allow_methods: [GET, PUT, patch]
+        allow_headers: [X-Token, Authorization]
+        expose_headers: [X-Total]
+        max_age: 600
+        allow_private_network: true
+      - name: open
+        hosts: [api.example.com]
+        paths: ["/public/**"]
+        allow_origins: "*"
+        preflight: forward
+      - name: creds-star
+        hosts: [api.example.com]
+        filter: "~m GET"
+        allow_credentials: true
+      - name: everything
+        hosts: [other.example.com]
+""")
+
+
+@pytest.mark.parametrize("pattern, origin, matches", [
+    ("https://example.com", "https://example.com", True),
+    ("https://example.com", "https://example.com.evil.net", False),
+    ("https://example.com", "https://evil-example.com", False),
+    ("https://example.com", "https://exampleXcom", False),
+    ("https://*.example.com", "https://a.b.example.com", True),
+    ("https://*.example.com", "https://example.com", False),
+    ("https://*.example.com", "https://a.example.com.evil.net", False),
+    ("http://localhost:*", "http://localhost:5173", True),
+    ("http://localhost:*", "http://localhost", True),
+    ("http://localhost:*", "http://localhost.evil.net", False),
+    ("http://[::1]:8000", "http://[::1]:8000", True),
+    ("null", "null", True),
+    ("null", "nullx", False),
+])
+def test_origin_regexes_are_anchored(pattern, origin, matches):
+    assert bool(re.search(origin_regex(parse_origin_pattern(pattern)), origin)) is matches
+
+
+def test_nginx_export_names_what_it_cannot_express():
+    text = export_nginx(parse_rules(MANY))
+    assert "NOT EXPORTED: the mitmproxy filter '~m GET'" in text
+    assert "NOT EXPORTED: expose_headers '*' with credentials" in text
+    assert "preflight: forward is exported as answer" in text
+    assert text.count("proxy_hide_header Access-Control-Allow-Origin;") == 4
+    assert "add_header Access-Control-Allow-Origin $cors_allow_origin_0 always;" in text
+
+
+@pytest.mark.parametrize("text", [MANY, "rules:\n  - hosts: a.com\n", "rules: []\n",
+                                  "rules:\n  - hosts: a.com\n    allow_origins: '*'\n    allow_credentials: true\n"])
+def test_nginx_accepts_every_export(tmp_path, text):
+    require_tool("nginx")
+    (tmp_path / "cors.conf").write_text(export_nginx(parse_rules(text)))
+    (tmp_path / "nginx.conf").write_text(f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+                                         f"http {{\n  include {tmp_path}/cors.conf;\n}}\n")
+    result = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
+
+
+def test_starlette_export_is_python_and_says_what_is_lost():
+    text = export_starlette(parse_rules(MANY))
+    namespace = {}
+    exec(text, namespace)
+    args = namespace["cors_args"]
+    assert args["allow_origins"] == ["http://localhost:3000", "null", "http://[::1]:8000"]
+    assert re.fullmatch(args["allow_origin_regex"], "https://a.example.com")
+    assert re.fullmatch(args["allow_origin_regex"], "http://localhost:5173")
+    assert not re.fullmatch(args["allow_origin_regex"], "https://example.com.evil.net")
+    assert args["allow_credentials"] is True
+    assert args["allow_methods"] == ["GET", "PATCH", "PUT"]
+    assert args["allow_headers"] == ["authorization", "x-token"]
+    assert args["expose_headers"] == ["x-total"] and args["max_age"] == 600
+    assert "NOT EXPORTED: rule 'open'" in text and "NOT EXPORTED: rule 'everything'" in text
+    assert "applies to some paths only" in text
+    assert "NOT EXPORTED: allow_private_network" in text
+
+
+def test_cli(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(MANY)
+    out = subprocess.run([sys.executable, "-m", "addon", "export", "nginx", str(rules), "--upstream",
+                          "http://127.0.0.1:9"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "proxy_pass http://127.0.0.1:9;" in out.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("rules:\n  - hosts: a.com\n    max_age: -1\n")
+    out = subprocess.run([sys.executable, "-m", "addon", "export", "starlette", str(broken)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2
+    assert f"{broken}:3: rule 1, field 'max_age'" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_export_command(write_rules):
+    from mitmproxy import exceptions
+    from mitmproxy.test import taddons
+
+    from addon.mitm import CorsAddon
+    addon = CorsAddon()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, cors_rules=str(write_rules(MANY)))
+        assert "cors_args = {" in addon.export_rules("starlette")
+        assert "map $http_origin $cors_origin_ok_0" in addon.export_rules("nginx")
+        with pytest.raises(exceptions.CommandError, match="unknown target 'apache'"):
+            addon.export_rules("apache")
