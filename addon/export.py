@@ -87,7 +87,8 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
     lines.append('    "" 1;')
     if rule.allow_headers is None:
         token = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-        lines.append(f"    {_quote(rf'~^\s*{token}(?:\s*,\s*{token})*\s*$')} 1;")
+        any_names = "~^\\s*" + token + "(?:\\s*,\\s*" + token + ")*\\s*$"
+        lines.append(f"    {_quote(any_names)} 1;")
     else:
         allowed = sorted(set(rule.allow_headers) | set(SAFELISTED_REQUEST_HEADERS))
         lines.append(f"    {_quote('~*' + _names_regex(allowed))} 1;")
