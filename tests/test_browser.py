@@ -107,7 +107,7 @@ def api_url(servers, path, host="127.0.0.1", which="api"):
 
 
 def preflights_for(proxy, url):
-    return sum(1 for line in proxy.lines if line.startswith("[") and f"CORS preflight " in line
+    return sum(1 for line in proxy.lines if line.startswith("[") and "CORS preflight " in line
                and f" {url} from " in line)
 
 
@@ -234,7 +234,7 @@ def test_half_cors_server_is_blocked_without_the_addon(page, proxy, servers):
 
 
 def test_redirect_is_followed_and_readable(page, servers):
-    target = f"/open/status/200?hop=2"
+    target = "/open/status/200?hop=2"
     result = page.fetch(api_url(servers, f"/open/redirect?to={target}"))
     assert result["ok"] and result["status"] == 200 and result["body"] == '{"status": 200}', result
 

@@ -3,23 +3,17 @@
 Runs the real `mitmproxy` in tmux and reads the screen.
 """
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 
 from http_client import send
+from net import free_port, wait_port
 from proxy import ROOT, mitm_binary
 from upstream import Upstream
 
 pytestmark = pytest.mark.console
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -45,13 +39,7 @@ def console(tmp_path):
             time.sleep(0.5)
 
         try:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_port(port)
             yield api, port, screen, keys
         finally:
             subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

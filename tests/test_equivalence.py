@@ -8,7 +8,6 @@ Headless Chromium calls each from a page on http://localhost:PAGE, no proxy conf
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -16,6 +15,7 @@ from addon.export import export_nginx, export_starlette
 from addon.rules import parse_rules
 from browser import Page, PageServer, launch, require_chromium
 from conftest import require_tool
+from net import free_port, wait_port
 from proxy import ROOT, Mitmdump
 from upstream import Upstream
 
@@ -107,25 +107,6 @@ def outcome(result, path):
         return ("blocked",)
     body = result["body"] if "/status/" in path else None
     return ("ok", result["status"], body, tuple(sorted(result["headers"].items())))
-
-
-def wait_port(port, timeout=20):
-    import socket
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
-
-
-def free_port():
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -102,9 +102,8 @@ def test_hostile_request(proxy, name, method, headers, outcome):
     assert_validated(reply)
     if outcome == "refused":
         line = proxy.wait_for(f"{path} from", after=mark)
-        assert f": refused by rule 'api':" in line
+        assert ": refused by rule 'api':" in line
         assert all(not n.lower().startswith("access-control-") for n, _ in reply), reply
-        assert any(path in l and "refused" in l for l in proxy.lines[mark:] if "CORS" in l)
     elif outcome is not None:
         proxy.wait_for(f"{path} from http://localhost:3000: {outcome}", after=mark)
     assert_still_serving(proxy)

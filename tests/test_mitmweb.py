@@ -1,24 +1,18 @@
 """Decisions in mitmweb: marks and comments through its REST API, commands, and a screenshot."""
 import json
 import os
-import socket
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from browser import Page, PageServer, launch, require_chromium
-from proxy import ROOT, Mitmdump
+from net import free_port
+from proxy import Mitmdump
 from upstream import Upstream
 
 pytestmark = pytest.mark.browser
 PASSWORD = "cors-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def mitmweb_has_password() -> bool:

@@ -1,7 +1,7 @@
 """Property tests (hypothesis) on the pure core: what any rule and any request may produce."""
 import string
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from addon.policy import CorsRequest, decide, response_headers
