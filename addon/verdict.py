@@ -26,14 +26,18 @@ _SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")
 
 
 def _parses_as_url(value: str) -> bool:
-    """Roughly Chromium's GURL validity: a scheme, and for web schemes a host and a valid port."""
+    """Roughly Chromium's GURL validity: a scheme, and for web schemes a host and a valid port.
+
+    GURL forgives missing slashes: 'http:/host' and 'http:host' are valid (seen in Chromium 150)."""
     if not _URL_LIKE.match(value):
         return False
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in _SPECIAL_SCHEMES:
+    scheme, rest = value.split(":", 1)
+    if scheme.lower() not in _SPECIAL_SCHEMES:
         return True
+    authority = re.split(r"[/?#]", rest.lstrip("/\\"), maxsplit=1)[0]
+    parts = urlsplit(f"{scheme}://{authority}")
     try:
-        parts.port
+        parts.port  # raises ValueError unless the port is a number in range
     except ValueError:
         return False
     return bool(parts.hostname)
@@ -57,8 +61,8 @@ class Exchange:
         return self.method == "OPTIONS" and self.request_method is not None
 
     def header(self, name: str) -> str | None:
-        """All values of a header joined as the browser joins them, or None."""
-        values = [v for k, v in self.response_headers if k.lower() == name]
+        """All values of a header, each trimmed, joined by ", " as Chromium joins them; None if absent."""
+        values = [v.strip(" \t") for k, v in self.response_headers if k.lower() == name]
         return ", ".join(values) if values else None
 
 
@@ -88,7 +92,7 @@ def cors_check(origin: str, credentials: bool, allow_origin: str | None,
     if allow_origin is None:
         raise _Blocked("No 'Access-Control-Allow-Origin' header is present on the requested resource.",
                        "CORSMissingAllowOrigin", f"send Access-Control-Allow-Origin: {origin}")
-    value = allow_origin.strip()
+    value = allow_origin
     if value == "*":
         if credentials:
             raise _Blocked(

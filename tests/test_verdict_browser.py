@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from browser import Page, PageServer, launch, require_chromium
-from test_verdict import ORIGIN_CASES, PREFLIGHT_STAR
+from test_verdict import ORIGIN_CASES, PREFLIGHT_MORE, PREFLIGHT_STAR, origin_headers
 from upstream import Upstream
 
 from addon.verdict import Exchange, verdict
@@ -50,7 +50,7 @@ def assert_same(result, expected):
         assert result["ok"], result
 
 
-@pytest.mark.parametrize("succeeds, credentials, methods, headers, method, used", PREFLIGHT_STAR)
+@pytest.mark.parametrize("succeeds, credentials, methods, headers, method, used", PREFLIGHT_STAR + PREFLIGHT_MORE)
 def test_preflight_star_table_in_chromium(setup, succeeds, credentials, methods, headers, method, used):
     api, page = setup
     origin = ("Access-Control-Allow-Origin", page.origin)
@@ -68,16 +68,14 @@ def test_preflight_star_table_in_chromium(setup, succeeds, credentials, methods,
     assert_same(result, expected)
 
 
-@pytest.mark.parametrize("value, credentials, passes", ORIGIN_CASES)
-def test_allow_origin_parsing_in_chromium(setup, value, credentials, passes):
+@pytest.mark.parametrize("value, passes", [case for case in ORIGIN_CASES if "\0" not in str(case[0])])
+def test_allow_origin_parsing_in_chromium(setup, value, passes):
+    """Values with NUL bytes are left out: they cannot be sent in a header."""
     api, page = setup
-    value = value.replace("http://localhost:3000", page.origin).replace("HTTP://LOCALHOST:3000", page.origin.upper())
-    headers = [("Access-Control-Allow-Origin", value)]
-    if credentials:
-        headers.append(("Access-Control-Allow-Credentials", "true"))
+    headers = origin_headers(value, page.origin)
     url = configured_url(api, headers)
-    result = page.fetch(url, credentials="include" if credentials else "omit")
-    expected = verdict(Exchange(url, page.origin, "GET", 200, tuple(headers), credentials))
+    result = page.fetch(url)
+    expected = verdict(Exchange(url, page.origin, "GET", 200, tuple(headers)))
     assert expected.blocked is not passes
     assert_same(result, expected)
 
