@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
 import sys
 import threading
@@ -19,7 +20,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from upstream import Upstream  # noqa: E402
 
-API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = 5000, 3000, 8080, 8081
+API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = (int(os.environ.get(f"DEMO_{name}_PORT", default)) for name, default in
+                                             (("API", 5000), ("PAGE", 3000), ("PROXY", 8080), ("WEB", 8081)))
 
 
 def main() -> int:
@@ -28,12 +30,13 @@ def main() -> int:
     page = ThreadingHTTPServer(("127.0.0.1", PAGE_PORT), handler)
     threading.Thread(target=page.serve_forever, daemon=True).start()
     with Upstream(port=API_PORT):
-        print(__doc__)
-        print(f"Open http://localhost:{PAGE_PORT}/ and click the buttons; Ctrl-C stops everything.\n")
+        print(__doc__.replace(":5000", f":{API_PORT}").replace(":3000", f":{PAGE_PORT}")
+              .replace(":8080", f":{PROXY_PORT}").replace(":8081", f":{WEB_PORT}"), flush=True)
+        print(f"Open http://localhost:{PAGE_PORT}/ and click the buttons; Ctrl-C stops everything.\n", flush=True)
         command = [str(mitmweb), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
                    "-p", str(PROXY_PORT), "--mode", f"reverse:http://127.0.0.1:{API_PORT}",
                    "--web-host", "127.0.0.1", "--web-port", str(WEB_PORT),
-                   "--set", f"cors_rules={HERE / 'rules.yaml'}", *sys.argv[1:]]
+                   "--set", f"cors_rules={os.environ.get('DEMO_RULES', HERE / 'rules.yaml')}", *sys.argv[1:]]
         for column in ("icon", "method", "path", "status", "size", "time", "comment"):
             command += ["--set", f"web_columns={column}"]
         try:
