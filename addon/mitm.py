@@ -2,116 +2,31 @@
 from __future__ import annotations
 
 import asyncio
-import functools
-import ipaddress
 import logging
 import os
 import weakref
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from mitmproxy import command, ctx, exceptions, flow, flowfilter, http
-from mitmproxy.proxy.mode_specs import ProxyMode, ReverseMode
+from mitmproxy.proxy.mode_specs import ProxyMode
 
 from . import report
+from .decisionlog import DecisionLog
 from .explain import explain
 from .export import EXPORTERS
-from .patterns import DEFAULT_PORTS
-from .policy import CorsRequest, cross_origin, decide, is_preflight, rewrite, to_exchange
+from .flows import apply_headers, is_loopback, kept_headers, make_headers, to_cors_request, vary_fields
+from .policy import cross_origin, decide, rewrite, to_exchange
 from .rules import RuleSet, RulesError, load_rules
-from .suggest import Observed, inline_rule, suggest_rules
+from .suggest import inline_rule, observed_call, suggest_rules
 from .verdict import verdict
 
 DEFAULT_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.yaml")
 MODES = ("fix", "audit", "off")
 RELOAD_INTERVAL = 0.5
-KEPT_HEADERS = ("access-control-", "location", "vary")
 
 
 def compile_filter(expression: str):
     return flowfilter.parse(expression)
-
-
-def _origin(scheme: str, host: str, port: int) -> str:
-    host = f"[{host}]" if ":" in host else host
-    suffix = "" if DEFAULT_PORTS.get(scheme) == port else f":{port}"
-    return f"{scheme}://{host.lower()}{suffix}"
-
-
-def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
-    """The origins under which the browser itself sees this URL (same-origin requests are left alone)."""
-    request = f.request
-    origins = [_origin(request.scheme, request.host, request.port)]
-    if isinstance(f.client_conn.proxy_mode, ReverseMode) and f.client_conn.sockname:
-        host, port = f.client_conn.sockname[:2]
-        scheme = "https" if f.client_conn.tls_established else "http"
-        origins.append(_origin(scheme, host, port))
-        if _is_loopback(host):
-            origins.append(_origin(scheme, "localhost", port))
-    return tuple(origins)
-
-
-_WANTED = frozenset({b"origin", b"access-control-request-method", b"access-control-request-headers",
-                     b"access-control-request-private-network", b"cookie"})
-
-
-def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
-    """The request as the core sees it; None without an Origin header (not CORS: the common case)."""
-    found: dict[bytes, list[str]] = {}
-    for name, value in f.request.headers.fields:  # one pass over the raw fields
-        key = name.lower()
-        if key in _WANTED:
-            found.setdefault(key, []).append(value.decode("utf-8", "surrogateescape"))
-    if b"origin" not in found:
-        return None
-    request = f.request
-    requested_method = found.get(b"access-control-request-method")
-    requested_headers = found.get(b"access-control-request-headers")
-    return CorsRequest(
-        method=request.method,
-        url=request.url,
-        scheme=request.scheme,
-        host=request.host,
-        port=request.port,
-        path=request.path,
-        origins=tuple(found[b"origin"]),
-        own_origins=own_origins(f),
-        request_method=requested_method[0] if requested_method else None,
-        request_headers=",".join(requested_headers) if requested_headers else None,
-        private_network=found.get(b"access-control-request-private-network", [""])[0].strip().lower() == "true",
-        carries_credentials=b"cookie" in found,
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class DecisionLog:
-    """Where the per-flow decision lines go: mitmproxy's outputs (terminal, event log), minus one.
-
-    mitmproxy turns every log record into a deprecated `add_log` hook call on every addon;
-    for one line per flow that dispatch cost more throughput than the whole CORS decision
-    (bench/README.md). This logger writes to the root logger's handlers except that one.
-    """
-
-    def __init__(self) -> None:
-        self.logger = logging.getLogger("cors_addon.decisions")
-        self.logger.propagate = False
-        self._seen: list[logging.Handler] = []
-
-    def log(self, level: int, line: str) -> None:
-        handlers = logging.getLogger().handlers
-        if handlers != self._seen:  # handlers come and go (mitmweb's event store, pytest's caplog)
-            self._seen = list(handlers)
-            self.logger.handlers = [h for h in handlers if type(h).__name__ != "LegacyLogEvents"]
-        self.logger.log(level, line)
 
 
 def _file_stamp(path: str):
@@ -120,11 +35,6 @@ def _file_stamp(path: str):
     except OSError:
         return None
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
-
-
-def _kept_headers(fields: list[tuple[str, str]]) -> list[list[str]]:
-    """The server's headers worth keeping for cors.explain: CORS ones with values, others by name."""
-    return [[k, v if k.lower().startswith(KEPT_HEADERS) else ""] for k, v in fields]
 
 
 class CorsAddon:
@@ -136,7 +46,7 @@ class CorsAddon:
         self._started = False
         self._watcher: asyncio.Task | None = None
         self._decisions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._tally: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.tally = report.Tally()
         self._log = DecisionLog()
 
     def load(self, loader) -> None:
@@ -186,7 +96,7 @@ class CorsAddon:
         if self._watcher is not None:
             self._watcher.cancel()
             self._watcher = None
-        for line in self.summary_lines():
+        for line in self.tally.lines():
             logging.info(line)
 
     def _warn_if_exposed(self) -> None:
@@ -196,7 +106,7 @@ class CorsAddon:
                 host = ProxyMode.parse(spec).listen_host(ctx.options.listen_host)
             except ValueError:
                 continue
-            if not _is_loopback(host):
+            if not is_loopback(host):
                 exposed.add(host or "every interface")
         if exposed:
             logging.warning(
@@ -242,7 +152,7 @@ class CorsAddon:
             return
         self._decisions[f] = (request, decision, self.mode == "audit")
         if decision.outcome == "answered" and self.mode == "fix":
-            f.response = http.Response.make(204, b"", _headers([*decision.headers, *_vary(decision.vary)]))
+            f.response = http.Response.make(204, b"", make_headers([*decision.headers, *vary_fields(decision.vary)]))
             f.metadata["cors_answered"] = True
 
     def responseheaders(self, f: http.HTTPFlow) -> None:
@@ -257,17 +167,17 @@ class CorsAddon:
             set_headers = list(decision.headers)
             browser = verdict(to_exchange(request, status, fields))
         else:
-            server_response = {"status": status, "headers": _kept_headers(fields)}
+            server_response = {"status": status, "headers": kept_headers(fields)}
             server = browser = verdict(to_exchange(request, status, fields))
             set_headers = []
             if not audit and decision.outcome in ("forwarded", "allowed"):
                 final, set_headers, vary = rewrite(fields, decision)
-                _apply(f.response.headers, set_headers, vary)
+                apply_headers(f.response.headers, set_headers, vary)
                 final_status = 204 if decision.outcome == "forwarded" and not 200 <= status < 300 else status
                 browser = verdict(to_exchange(request, final_status, final))
         suggestion = ""
         if decision.outcome == "untouched" and browser.blocked:
-            suggestion = inline_rule(_observed(request))
+            suggestion = inline_rule(observed_call(request))
         shown = report.Shown(request, decision, status, server, browser, audit, suggestion)
         self._show(f, shown, set_headers, server_response)
 
@@ -292,7 +202,7 @@ class CorsAddon:
             return
         request, decision, _ = entry
         message = f.error.msg if f.error else "no response"
-        self._tally[_pair(request, decision.origin)]["server down"] += 1
+        self.tally.counts[self.tally.key(request, decision.origin)]["server down"] += 1
         logging.warning(
             f"CORS {request.method} {request.url} from {decision.origin}: the server could not be "
             f"reached ({message}). mitmproxy answers 502 without CORS headers, so the browser reports "
@@ -312,29 +222,7 @@ class CorsAddon:
         f.comment = f"{f.comment}\nCORS: {summary}" if f.comment else f"CORS: {summary}"
         f.marked = shown.mark
         f.metadata["cors"] = report.metadata(shown, summary, headers_set, server_response)
-        self._count(shown)
-
-    def _count(self, shown: report.Shown) -> None:
-        d = shown.decision
-        key = _pair(shown.request, d.origin)
-        if shown.browser is not None and shown.browser.blocked:
-            self._tally[key]["left blocked"] += 1
-            self._tally[key][f"blocked: {shown.browser.reason}"] += 1
-        elif d.outcome == "refused":
-            self._tally[key]["refused"] += 1
-        elif d.outcome == "untouched" or shown.audit:
-            self._tally[key]["passed untouched"] += 1
-        else:
-            self._tally[key]["fixed"] += 1
-
-    def summary_lines(self) -> list[str]:
-        lines = []
-        for (origin, host), counts in sorted(self._tally.items()):
-            totals = [f"{n} {what}" for what, n in counts.items() if not what.startswith("blocked: ")]
-            reasons = [f"{what[9:]} (x{n})" for what, n in counts.items() if what.startswith("blocked: ")]
-            lines.append(f"CORS summary: {origin} -> {host}: {', '.join(totals)}"
-                         + (f"; why: {' | '.join(reasons)}" if reasons else ""))
-        return lines
+        self.tally.count(shown)
 
     # Commands (names: a-z and dots, so mitmweb can call them).
 
@@ -377,38 +265,7 @@ class CorsAddon:
             if isinstance(f, http.HTTPFlow):
                 request = to_cors_request(f)
                 if request is not None and cross_origin(request) and len(request.origins) == 1:
-                    calls.append(_observed(request))
+                    calls.append(observed_call(request))
         if not calls:
             return "# No cross-origin flows among these."
         return suggest_rules(calls)
-
-
-def _observed(request: CorsRequest) -> Observed:
-    preflight = is_preflight(request)
-    names = []
-    if preflight and request.request_headers:
-        names = [n.strip().lower() for n in request.request_headers.split(",") if n.strip()]
-    return Observed(request.scheme, request.host, request.port, request.origins[0],
-                    request.request_method if preflight else request.method, tuple(names),
-                    request.carries_credentials)
-
-
-def _apply(headers: http.Headers, set_headers: list[tuple[str, str]], vary: str | None) -> None:
-    """Replace the Access-Control-* fields (and Vary when merged) in one assignment; other fields keep their bytes."""
-    replaced = (b"access-control-", b"vary") if vary is not None else (b"access-control-",)
-    kept = [(name, value) for name, value in headers.fields if not name.lower().startswith(replaced)]
-    added = [*set_headers, *([("Vary", vary)] if vary is not None else [])]
-    headers.fields = (*kept, *((name.encode("ascii"), value.encode("utf-8", "surrogateescape")) for name, value in added))
-
-
-def _pair(request: CorsRequest, origin: str) -> tuple[str, str]:
-    return origin[:200], f"{request.host}:{request.port}"
-
-
-def _vary(names: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [("Vary", ", ".join(names))] if names else []
-
-
-def _headers(fields: list[tuple[str, str]]) -> http.Headers:
-    # The core only emits values it validated as ASCII tokens or origins.
-    return http.Headers([(name.encode("ascii"), value.encode("ascii")) for name, value in fields])

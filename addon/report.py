@@ -1,6 +1,7 @@
 """How a decision is shown: the log line, the flow comment, the mark, flow.metadata."""
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .policy import CorsRequest, Decision
@@ -119,3 +120,36 @@ def metadata(shown: Shown, summary_text: str, headers_set: list[tuple[str, str]]
         "server_verdict": shown.server.as_dict() if shown.server else None,
         "browser_verdict": shown.browser.as_dict() if shown.browser else None,
     }
+
+
+class Tally:
+    """Per (origin, host): how many calls were fixed, refused or left blocked, and why."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+
+    @staticmethod
+    def key(request: CorsRequest, origin: str) -> tuple[str, str]:
+        return origin[:200], f"{request.host}:{request.port}"
+
+    def count(self, shown: Shown) -> None:
+        d = shown.decision
+        counts = self.counts[self.key(shown.request, d.origin)]
+        if shown.browser is not None and shown.browser.blocked:
+            counts["left blocked"] += 1
+            counts[f"blocked: {shown.browser.reason}"] += 1
+        elif d.outcome == "refused":
+            counts["refused"] += 1
+        elif d.outcome == "untouched" or shown.audit:
+            counts["passed untouched"] += 1
+        else:
+            counts["fixed"] += 1
+
+    def lines(self) -> list[str]:
+        lines = []
+        for (origin, host), counts in sorted(self.counts.items()):
+            totals = [f"{n} {what}" for what, n in counts.items() if not what.startswith("blocked: ")]
+            reasons = [f"{what[9:]} (x{n})" for what, n in counts.items() if what.startswith("blocked: ")]
+            lines.append(f"CORS summary: {origin} -> {host}: {', '.join(totals)}"
+                         + (f"; why: {' | '.join(reasons)}" if reasons else ""))
+        return lines

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 
 from .patterns import DEFAULT_PORTS
+from .policy import CorsRequest, is_preflight, requested_header_names
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,12 @@ def suggest_rules(calls: list[Observed]) -> str:
 def inline_rule(call: Observed) -> str:
     """The one-line form used in log lines."""
     return f"{{hosts: {_flow_list([host_pattern(call)])}, allow_origins: {_flow_list([call.origin])}}}"
+
+
+def observed_call(request: CorsRequest) -> Observed:
+    """The call a request stands for: a preflight stands for the method and headers it asks about."""
+    preflight = is_preflight(request)
+    names = (requested_header_names(request.request_headers) or []) if preflight else []
+    return Observed(request.scheme, request.host, request.port, request.origins[0],
+                    request.request_method if preflight else request.method, tuple(names),
+                    request.carries_credentials)

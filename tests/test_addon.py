@@ -309,7 +309,7 @@ def test_summary_at_shutdown(configured, caplog):
     run(addon, cors_flow())
     run(addon, cors_flow(origin="http://evil.example"))
     run(addon, cors_flow(host="elsewhere.example"))
-    lines = addon.summary_lines()
+    lines = addon.tally.lines()
     assert lines == [
         "CORS summary: http://evil.example -> address:22: 1 left blocked; why: No 'Access-Control-Allow-Origin' "
         "header is present on the requested resource. (x1)",

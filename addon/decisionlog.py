@@ -1,0 +1,25 @@
+"""Where the per-flow decision lines go."""
+from __future__ import annotations
+
+import logging
+
+
+class DecisionLog:
+    """Where the per-flow decision lines go: mitmproxy's outputs (terminal, event log), minus one.
+
+    mitmproxy turns every log record into a deprecated `add_log` hook call on every addon;
+    for one line per flow that dispatch cost more throughput than the whole CORS decision
+    (bench/README.md). This logger writes to the root logger's handlers except that one.
+    """
+
+    def __init__(self) -> None:
+        self.logger = logging.getLogger("cors_addon.decisions")
+        self.logger.propagate = False
+        self._seen: list[logging.Handler] = []
+
+    def log(self, level: int, line: str) -> None:
+        handlers = logging.getLogger().handlers
+        if handlers != self._seen:  # handlers come and go (mitmweb's event store, pytest's caplog)
+            self._seen = list(handlers)
+            self.logger.handlers = [h for h in handlers if type(h).__name__ != "LegacyLogEvents"]
+        self.logger.log(level, line)
