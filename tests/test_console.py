@@ -64,3 +64,17 @@ def test_marks_and_event_log_in_the_console(console):
     assert "\u2705" in flow_list
     keys("E")
     wait_for(screen, "answered 204 by rule 'console-api'")
+
+
+def test_commands_in_the_console(console):
+    api, port, screen, keys = console
+    send("GET", f"http://127.0.0.1:{api.port}/status/401", {"Origin": "http://localhost:3000"}, proxy_port=port)
+    wait_for(screen, "/status/401")
+    keys(":")
+    keys("cors.explain @all", "Enter")
+    shown = wait_for(screen, "server answered 401 without Access-Control-* headers")
+    assert "Firefox: CORSMissingAllowOrigin" in shown
+    keys("q")
+    keys(":")
+    keys("cors.rule \"~u status\"", "Enter")
+    wait_for(screen, f'hosts: ["127.0.0.1:{api.port}"]')
