@@ -28,11 +28,17 @@ demo: $(BIN)/.installed
 
 system-deps:
 	@command -v chromium >/dev/null && command -v tmux >/dev/null && command -v nginx >/dev/null \
-	  && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
+	  && command -v npm >/dev/null && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium tmux nginx fonts-noto-color-emoji; }
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium tmux nginx fonts-noto-color-emoji \
+	    $$(command -v npm >/dev/null || echo nodejs npm); }
 
-test: system-deps $(BIN)/.installed
+# The Express app of the equivalence test (tests/test_equivalence.py).
+tests/express/node_modules/.installed: tests/express/package-lock.json
+	npm ci --prefix tests/express --no-audit --no-fund --silent
+	touch $@
+
+test: system-deps $(BIN)/.installed tests/express/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(BIN)/.installed

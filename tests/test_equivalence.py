@@ -1,9 +1,11 @@
-"""From workaround to fix, proven in a browser: the exported nginx configuration and the exported
-Starlette CORSMiddleware arguments give every browser case the outcome the addon gives.
+"""From workaround to fix, proven in a browser: the exported nginx configuration, the exported
+Starlette CORSMiddleware arguments and the exported Express cors() options give every browser
+case the outcome the addon gives.
 
-Three fronts for the same API without CORS support: mitmdump (reverse mode) with the addon,
-nginx with `export nginx` in front of the API, and a Starlette app with `export starlette`.
-Headless Chromium calls each from a page on http://localhost:PAGE, no proxy configured.
+Four fronts for the same API without CORS support: mitmdump (reverse mode) with the addon,
+nginx with `export nginx` in front of the API, a Starlette app with `export starlette` and an
+Express app with `export express`. Headless Chromium calls each from a page on
+http://localhost:PAGE, no proxy configured.
 """
 import os
 import subprocess
@@ -11,7 +13,7 @@ import sys
 
 import pytest
 
-from addon.export import export_nginx, export_starlette
+from addon.export import export_express, export_nginx, export_starlette
 from addon.rules import parse_rules
 from browser import Page, PageServer, launch, require_chromium
 from conftest import require_tool
@@ -181,4 +183,33 @@ def test_starlette_export_behaves_like_the_addon(world):
     assert with_addon["credentials"][0] == "ok"
     differences = {name: (with_addon[name], with_starlette[name])
                    for name in with_addon if with_addon[name] != with_starlette[name]}
+    assert differences == {}, differences
+
+
+# Node's HTTP parser refuses unknown methods (FROB), and an app that is itself the server has
+# no upstream CORS headers to repair: those two cases do not apply to Express.
+EXPRESS_CASES = [case for case in NGINX_CASES if case[0] not in ("custom method", "server sends two ACAO")]
+
+
+def test_express_export_behaves_like_the_addon(world):
+    require_tool("node")
+    modules = ROOT / "tests" / "express" / "node_modules"
+    if not (modules / "express").exists():
+        pytest.fail("tests/express/node_modules is missing: make test runs npm ci there")
+    rules_text = NGINX_RULES.format(api=world["api"].port)
+    with_addon = addon_outcomes(world, rules_text, EXPRESS_CASES, "express-rules")
+    folder, port = world["folder"], free_port()
+    exported = folder / "cors-rules.js"
+    exported.write_text(export_express(parse_rules(rules_text)))
+    server = subprocess.Popen(["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_port(port)
+        with_express = run_cases(world, f"http://127.0.0.1:{port}", EXPRESS_CASES)
+    finally:
+        server.terminate()
+        server.wait()
+    assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
+    differences = {name: (with_addon[name], with_express[name])
+                   for name in with_addon if with_addon[name] != with_express[name]}
     assert differences == {}, differences

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from addon.export import export_nginx, export_starlette, origin_regex
+from addon.export import export_express, export_nginx, export_starlette, origin_regex
 from addon.patterns import parse_origin_pattern
 from addon.rules import parse_rules
 from conftest import require_tool
@@ -95,6 +95,23 @@ def test_starlette_export_is_python_and_says_what_is_lost():
     assert "NOT EXPORTED: rule 'open'" in text and "NOT EXPORTED: rule 'everything'" in text
     assert "applies to some paths only" in text
     assert "NOT EXPORTED: allow_private_network" in text
+
+
+def test_express_export_is_javascript_and_says_what_is_lost(tmp_path):
+    text = export_express(parse_rules(MANY))
+    assert "NOT EXPORTED: the mitmproxy filter '~m GET'" in text
+    assert "NOT EXPORTED: expose_headers '*' with credentials" in text
+    assert "NOT EXPORTED: allow_private_network" in text
+    assert r"/^https:\/\/([a-z0-9-]+\.)+example\.com$/" in text
+    assert r"paths: [/^\/v1(?:\/.*)?$/, /^\/files\/[^\/]*\/meta$/]" in text
+    path = tmp_path / "cors-rules.js"
+    path.write_text(text)
+    require_tool("node")
+    out = subprocess.run(["node", "-e", f"const m = require({str(path)!r}); m.corsOptions("
+                          "{path: '/v1/x', headers: {}}, (e, o) => console.log(JSON.stringify(o)))"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert '"credentials":true' in out.stdout and '"maxAge":600' in out.stdout
 
 
 def test_cli(tmp_path):
