@@ -1,10 +1,10 @@
-"""From workaround to fix, proven in a browser: the exported nginx configuration, the exported
-Starlette CORSMiddleware arguments and the exported Express cors() options give every browser
-case the outcome the addon gives.
+"""From workaround to fix, proven in a browser: the exported nginx configuration, Starlette
+CORSMiddleware arguments, Express cors() options and django-cors-headers settings give every
+browser case the outcome the addon gives.
 
-Four fronts for the same API without CORS support: mitmdump (reverse mode) with the addon,
-nginx with `export nginx` in front of the API, a Starlette app with `export starlette` and an
-Express app with `export express`. Headless Chromium calls each from a page on
+The fronts for the same API without CORS support: mitmdump (reverse mode) with the addon,
+nginx with `export nginx` in front of the API, and Starlette, Express and Django apps
+configured by their exports. Headless Chromium calls each from a page on
 http://localhost:PAGE, no proxy configured.
 """
 import os
@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from addon.export import export_express, export_nginx, export_starlette
+from addon.export import export_django, export_express, export_nginx, export_starlette
 from addon.rules import parse_rules
 from browser import Page, PageServer, launch, require_chromium
 from conftest import require_tool
@@ -212,4 +212,54 @@ def test_express_export_behaves_like_the_addon(world):
     assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     differences = {name: (with_addon[name], with_express[name])
                    for name in with_addon if with_addon[name] != with_express[name]}
+    assert differences == {}, differences
+
+
+DJANGO_RULES = """
+rules:
+  - name: app
+    hosts: ["127.0.0.1:{api}"]
+    allow_credentials: true
+    allow_methods: [GET, POST, PUT, DELETE]
+    allow_headers: [x-allowed, authorization]
+    expose_headers: [x-custom]
+"""
+
+DJANGO_CASES = [
+    ("GET", "/items", {}),
+    ("PUT", "/items", {"method": "PUT", "body": "x"}),
+    ("DELETE", "/items", {"method": "DELETE"}),
+    ("PATCH, not listed", "/items", {"method": "PATCH", "body": "x"}),
+    ("JSON POST", "/items", {"method": "POST", "body": "{}", "headers": {"Content-Type": "application/json"}}),
+    ("Authorization", "/items", {"headers": {"Authorization": "Bearer t"}}),
+    ("listed header", "/items", {"headers": {"X-Allowed": "1"}}),
+    ("unlisted header", "/items", {"headers": {"X-Other": "1"}}),
+    ("credentials", "/me", {"credentials": "include"}),
+    ("credentials, preflighted", "/me", {"credentials": "include", "method": "PUT"}),
+    ("401", "/status/401", {}),
+    ("500", "/status/500", {}),
+    ("expose listed", "/custom", {}),
+]
+
+
+def test_django_export_behaves_like_the_addon(world):
+    rules_text = DJANGO_RULES.format(api=world["api"].port)
+    with_addon = addon_outcomes(world, rules_text, DJANGO_CASES, "django-rules")
+    folder, port = world["folder"], free_port()
+    exported = folder / "cors_settings.py"
+    exported.write_text(export_django(parse_rules(rules_text)))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "django_app:app", "--app-dir", str(ROOT / "tests"),
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env={**os.environ, "CORS_SETTINGS_FILE": str(exported)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        wait_port(port)
+        with_django = run_cases(world, f"http://127.0.0.1:{port}", DJANGO_CASES)
+    finally:
+        server.terminate()
+        server.wait()
+    assert with_addon["credentials"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
+    assert with_addon["PATCH, not listed"] == ("blocked",)
+    differences = {name: (with_addon[name], with_django[name])
+                   for name in with_addon if with_addon[name] != with_django[name]}
     assert differences == {}, differences

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from addon.export import export_express, export_nginx, export_starlette, origin_regex
+from addon.export import export_django, export_express, export_nginx, export_starlette, origin_regex
 from addon.patterns import parse_origin_pattern
 from addon.rules import parse_rules
 from conftest import require_tool
@@ -112,6 +112,20 @@ def test_express_export_is_javascript_and_says_what_is_lost(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert '"credentials":true' in out.stdout and '"maxAge":600' in out.stdout
+
+
+def test_django_export_is_settings_and_says_what_is_lost():
+    text = export_django(parse_rules(MANY))
+    namespace = {}
+    exec(text, namespace)
+    assert namespace["CORS_ALLOWED_ORIGINS"] == ["http://localhost:3000", "null", "http://[::1]:8000"]
+    assert re.match(namespace["CORS_URLS_REGEX"], "/v1/items") and not re.match(namespace["CORS_URLS_REGEX"], "/v2")
+    assert namespace["CORS_ALLOW_METHODS"] == ["GET", "PATCH", "PUT"]
+    assert namespace["CORS_ALLOW_PRIVATE_NETWORK"] is True and namespace["CORS_PREFLIGHT_MAX_AGE"] == 600
+    assert "NOT EXPORTED: rule 'open'" in text
+    star = export_django(parse_rules("rules:\n  - hosts: a.com\n    max_age: 0\n"))
+    assert "allow_headers '*': django-cors-headers cannot answer with the requested headers" in star
+    assert "max_age 0: django-cors-headers then sends no Max-Age" in star
 
 
 def test_cli(tmp_path):
