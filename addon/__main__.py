@@ -1,4 +1,4 @@
-"""python -m addon export {nginx,starlette} [rules.yaml]: the server-side fix, without mitmproxy."""
+"""python -m addon export {nginx,starlette,express,django} [rules.yaml]: the server-side fix, without mitmproxy."""
 from __future__ import annotations
 
 import argparse

@@ -250,7 +250,7 @@ class CorsAddon:
 
     @command.command("cors.export")
     def export_rules(self, target: str) -> str:
-        """The rules in force as server configuration: nginx or starlette (see README)."""
+        """The rules in force as server configuration: nginx, starlette, express or django (see README)."""
         if target not in EXPORTERS:
             raise exceptions.CommandError(f"cors.export: unknown target {target!r}; use {', '.join(EXPORTERS)}")
         if self.rules is None:
