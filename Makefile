@@ -1,5 +1,5 @@
 # make run   - start mitmproxy with the CORS addon on 127.0.0.1:8080 (sets everything up first)
-# make test  - run the whole test suite (sets everything up first, Chromium included)
+# make test  - run the whole test suite (sets everything up first: Chromium, nginx, tmux, Node packages)
 # Other Pythons: make test PYTHON=python3.12 VENV=.venv-3.12  (mitmproxy 12.x needs 3.12+)
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,9 +8,14 @@ BIN := $(VENV)/bin
 
 .PHONY: run web dump demo test test-fast screenshot bench system-deps clean
 
+# The tool needs mitmproxy and pyyaml; the tests add browsers' drivers and the apps they compare.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -38,22 +43,22 @@ tests/express/node_modules/.installed: tests/express/package-lock.json
 	npm ci --prefix tests/express --no-audit --no-fund --silent
 	touch $@
 
-test: system-deps $(BIN)/.installed tests/express/node_modules/.installed
+test: system-deps $(BIN)/.installed-test tests/express/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: $(BIN)/.installed
+test-fast: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -m "not browser and not console and not slow" $(PYTEST_ARGS)
 
 # Not part of the tests: load and timing measurements, see bench/README.md.
-bench: system-deps $(BIN)/.installed
+bench: system-deps $(BIN)/.installed-test
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk nginx; }
 	$(BIN)/python bench/bench.py $(ARGS)
 
 # Regenerates docs/mitmweb.png (the README's screenshot) from the mitmweb test.
-screenshot: system-deps $(BIN)/.installed
+screenshot: system-deps $(BIN)/.installed-test
 	CORS_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/test_mitmweb.py -k screenshot
 
 clean:
-	rm -rf .venv .venv-* .pytest_cache
+	rm -rf .venv .venv-* .pytest_cache tests/express/node_modules
