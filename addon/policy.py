@@ -5,7 +5,7 @@ Access-Control-* headers an actual response gets once its header names are known
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .patterns import parse_origin
 from .rules import TOKEN, Rule, RuleSet
@@ -44,7 +44,6 @@ class Decision:
     vary: tuple[str, ...] = ()
     detail: str = ""  # the short summary shown in brackets in the log line
     expose_all_names: bool = False  # expose "*" with credentials: list the response's header names
-    warnings: tuple[str, ...] = field(default=())
 
 
 def is_preflight(request: CorsRequest) -> bool:
