@@ -31,18 +31,18 @@ def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
 
 
 _WANTED = frozenset({b"origin", b"access-control-request-method", b"access-control-request-headers",
-                     b"access-control-request-private-network", b"cookie"})
+                     b"access-control-request-private-network", b"cookie", b"upgrade"})
 
 
 def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
-    """The request as the core sees it; None without an Origin header (not CORS: the common case)."""
+    """The request as the core sees it; None when it is not CORS (no Origin: the common case)."""
     found: dict[bytes, list[str]] = {}
     for name, value in f.request.headers.fields:  # one pass over the raw fields
         key = name.lower()
         if key in _WANTED:
             found.setdefault(key, []).append(value.decode("utf-8", "surrogateescape"))
-    if b"origin" not in found:
-        return None
+    if b"origin" not in found or b"upgrade" in found:
+        return None  # WebSocket handshakes carry an Origin too, but CORS does not apply to them
     request = f.request
     requested_method = found.get(b"access-control-request-method")
     requested_headers = found.get(b"access-control-request-headers")

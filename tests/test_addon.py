@@ -119,6 +119,15 @@ def test_not_cors_requests_are_left_byte_for_byte(configured):
         assert "cors" not in flow.metadata and not flow.marked and not flow.comment
 
 
+def test_websocket_handshakes_are_not_cors(configured):
+    addon, _ = configured
+    flow = cors_flow(headers=[("Upgrade", "websocket"), ("Connection", "Upgrade")])
+    response = tutils.tresp(status_code=101)
+    before = response.headers.fields
+    run(addon, flow, response)
+    assert flow.response.headers.fields == before and "cors" not in flow.metadata
+
+
 def test_uncovered_host_is_unchanged_and_explained(configured, caplog):
     addon, _ = configured
     flow = cors_flow(host="elsewhere.example")
