@@ -141,6 +141,27 @@ def addon_outcomes(world, rules_text, cases, name):
         return run_cases(world, f"http://127.0.0.1:{proxy.port}", cases)
 
 
+def server_outcomes(world, command, cases, port, env=None):
+    """Start a server (nginx or an app), run the cases against it, stop it."""
+    server = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+    try:
+        wait_port(port)
+        return run_cases(world, f"http://127.0.0.1:{port}", cases)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def differences(with_addon, with_export):
+    return {name: (with_addon[name], with_export[name]) for name in with_addon if with_addon[name] != with_export[name]}
+
+
+def uvicorn(app, port):
+    return [sys.executable, "-m", "uvicorn", app, "--app-dir", str(ROOT / "tests"), "--host", "127.0.0.1",
+            "--port", str(port), "--log-level", "warning"]
+
+
 def test_nginx_export_behaves_like_the_addon(world):
     rules_text = NGINX_RULES.format(api=world["api"].port)
     with_addon = addon_outcomes(world, rules_text, NGINX_CASES, "nginx-rules")
@@ -151,17 +172,10 @@ def test_nginx_export_behaves_like_the_addon(world):
         f"daemon off;\npid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
         f"http {{\n  access_log off;\n  client_body_temp_path {folder};\n  proxy_temp_path {folder};\n"
         f"  include {folder}/cors.conf;\n}}\n")
-    nginx = subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_port(port)
-        with_nginx = run_cases(world, f"http://127.0.0.1:{port}", NGINX_CASES)
-    finally:
-        nginx.terminate()
-        nginx.wait()
+    with_nginx = server_outcomes(world, ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)],
+                                 NGINX_CASES, port)
     assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
-    differences = {name: (with_addon[name], with_nginx[name]) for name in with_addon if with_addon[name] != with_nginx[name]}
-    assert differences == {}, differences
+    assert differences(with_addon, with_nginx) == {}
 
 
 def test_starlette_export_behaves_like_the_addon(world):
@@ -170,20 +184,10 @@ def test_starlette_export_behaves_like_the_addon(world):
     folder, port = world["folder"], free_port()
     exported = folder / "cors_args.py"
     exported.write_text(export_starlette(parse_rules(rules_text)))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "starlette_app:app", "--app-dir", str(ROOT / "tests"),
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "CORS_ARGS_FILE": str(exported)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_port(port)
-        with_starlette = run_cases(world, f"http://127.0.0.1:{port}", STARLETTE_CASES)
-    finally:
-        server.terminate()
-        server.wait()
+    with_starlette = server_outcomes(world, uvicorn("starlette_app:app", port), STARLETTE_CASES, port,
+                                     {"CORS_ARGS_FILE": str(exported)})
     assert with_addon["credentials"][0] == "ok"
-    differences = {name: (with_addon[name], with_starlette[name])
-                   for name in with_addon if with_addon[name] != with_starlette[name]}
-    assert differences == {}, differences
+    assert differences(with_addon, with_starlette) == {}
 
 
 # Node's HTTP parser refuses unknown methods (FROB), and an app that is itself the server has
@@ -201,18 +205,10 @@ def test_express_export_behaves_like_the_addon(world):
     folder, port = world["folder"], free_port()
     exported = folder / "cors-rules.js"
     exported.write_text(export_express(parse_rules(rules_text)))
-    server = subprocess.Popen(["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_port(port)
-        with_express = run_cases(world, f"http://127.0.0.1:{port}", EXPRESS_CASES)
-    finally:
-        server.terminate()
-        server.wait()
+    with_express = server_outcomes(world, ["node", str(ROOT / "tests" / "express" / "app.js"), str(port),
+                                           str(exported)], EXPRESS_CASES, port)
     assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
-    differences = {name: (with_addon[name], with_express[name])
-                   for name in with_addon if with_addon[name] != with_express[name]}
-    assert differences == {}, differences
+    assert differences(with_addon, with_express) == {}
 
 
 DJANGO_RULES = """
@@ -248,18 +244,8 @@ def test_django_export_behaves_like_the_addon(world):
     folder, port = world["folder"], free_port()
     exported = folder / "cors_settings.py"
     exported.write_text(export_django(parse_rules(rules_text)))
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "django_app:app", "--app-dir", str(ROOT / "tests"),
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env={**os.environ, "CORS_SETTINGS_FILE": str(exported)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_port(port)
-        with_django = run_cases(world, f"http://127.0.0.1:{port}", DJANGO_CASES)
-    finally:
-        server.terminate()
-        server.wait()
+    with_django = server_outcomes(world, uvicorn("django_app:app", port), DJANGO_CASES, port,
+                                  {"CORS_SETTINGS_FILE": str(exported)})
     assert with_addon["credentials"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert with_addon["PATCH, not listed"] == ("blocked",)
-    differences = {name: (with_addon[name], with_django[name])
-                   for name in with_addon if with_addon[name] != with_django[name]}
-    assert differences == {}, differences
+    assert differences(with_addon, with_django) == {}
