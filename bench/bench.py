@@ -214,10 +214,9 @@ def preflight_saving(folder: Path) -> dict | None:
     if not chromium:
         return None
     slow = SlowUpstream(0.050)
-    page_port = free_port()
-    page_server = ThreadingHTTPServer(("127.0.0.1", page_port), _PageHandler)
-    threading.Thread(target=page_server.serve_forever, daemon=True).start()
-    page_origin = f"http://localhost:{page_port}"
+    from browser import PageServer
+    page_server = PageServer()
+    page_origin = page_server.origin
     proxies = {mode: Proxy(folder, slow.port, rules_text(slow.port, 1, mode, max_age=0, origin=page_origin))
                for mode in ("answer", "forward")}
     result = {}
@@ -245,21 +244,8 @@ def preflight_saving(folder: Path) -> dict | None:
         for proxy in proxies.values():
             proxy.stop()
         slow.stop()
-        page_server.shutdown()
+        page_server.close()
     return result
-
-
-class _PageHandler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        body = b"<!doctype html><title>bench</title>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def main() -> int:
