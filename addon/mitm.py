@@ -15,7 +15,7 @@ from .decisionlog import DecisionLog
 from .explain import explain
 from .export import EXPORTERS
 from .flows import apply_headers, is_loopback, kept_headers, make_headers, to_cors_request, vary_fields
-from .policy import cross_origin, decide, rewrite, to_exchange
+from .policy import cross_origin, decide, repaired_status, rewrite, to_exchange
 from .rules import RuleSet, RulesError, load_rules
 from .suggest import inline_rule, observed_call, suggest_rules
 from .verdict import verdict
@@ -162,19 +162,18 @@ class CorsAddon:
         request, decision, audit = entry
         status = f.response.status_code
         fields = list(f.response.headers.items(multi=True))
-        if f.metadata.get("cors_answered"):
-            server, server_response = None, None
+        as_received = verdict(to_exchange(request, status, fields))
+        if f.metadata.get("cors_answered"):  # the proxy's own answer: the server was not asked
+            server, server_response, browser = None, None, as_received
             set_headers = list(decision.headers)
-            browser = verdict(to_exchange(request, status, fields))
         else:
             server_response = {"status": status, "headers": kept_headers(fields)}
-            server = browser = verdict(to_exchange(request, status, fields))
+            server = browser = as_received
             set_headers = []
             if not audit and decision.outcome in ("forwarded", "allowed"):
                 final, set_headers, vary = rewrite(fields, decision)
                 apply_headers(f.response.headers, set_headers, vary)
-                final_status = 204 if decision.outcome == "forwarded" and not 200 <= status < 300 else status
-                browser = verdict(to_exchange(request, final_status, final))
+                browser = verdict(to_exchange(request, repaired_status(decision, status), final))
         suggestion = ""
         if decision.outcome == "untouched" and browser.blocked:
             suggestion = inline_rule(observed_call(request))
@@ -186,7 +185,7 @@ class CorsAddon:
         if entry is None or entry[2] or entry[1].outcome != "forwarded" or f.response is None:
             return
         status = f.response.status_code
-        if 200 <= status < 300:
+        if repaired_status(entry[1], status) == status:
             return
         if f.response.stream:
             logging.warning(f"CORS: cannot turn the streamed {status} preflight reply into 204")
@@ -202,7 +201,7 @@ class CorsAddon:
             return
         request, decision, _ = entry
         message = f.error.msg if f.error else "no response"
-        self.tally.counts[self.tally.key(request, decision.origin)]["server down"] += 1
+        self.tally.count_server_down(request, decision.origin)
         logging.warning(
             f"CORS {request.method} {request.url} from {decision.origin}: the server could not be "
             f"reached ({message}). mitmproxy answers 502 without CORS headers, so the browser reports "

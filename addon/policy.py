@@ -189,6 +189,11 @@ def response_headers(decision: Decision, response_header_names: list[str]) -> li
     return [*decision.headers, *([("Access-Control-Expose-Headers", exposed)] if exposed else [])]
 
 
+def repaired_status(decision: Decision, status: int) -> int:
+    """A forwarded preflight's non-2xx status becomes 204; every other status stays."""
+    return 204 if decision.outcome == "forwarded" and not 200 <= status < 300 else status
+
+
 def rewrite(fields: list[tuple[str, str]], decision: Decision) -> tuple[list[tuple[str, str]], list[tuple[str, str]], str | None]:
     """The response's fields with the decision applied: (all fields, the CORS ones set, new Vary or None)."""
     set_headers = response_headers(decision, [name for name, _ in fields])

@@ -145,6 +145,9 @@ class Tally:
         else:
             counts["fixed"] += 1
 
+    def count_server_down(self, request: CorsRequest, origin: str) -> None:
+        self.counts[self.key(request, origin)]["server down"] += 1
+
     def lines(self) -> list[str]:
         lines = []
         for (origin, host), counts in sorted(self.counts.items()):
