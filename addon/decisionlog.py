@@ -9,7 +9,9 @@ class DecisionLog:
 
     mitmproxy turns every log record into a deprecated `add_log` hook call on every addon;
     for one line per flow that dispatch cost more throughput than the whole CORS decision
-    (bench/README.md). This logger writes to the root logger's handlers except that one.
+    (bench/README.md). This logger writes to the root logger's handlers except that one,
+    and says when no handler wants a level (mitmdump --set termlog_verbosity=warn), so the
+    caller need not even build the line.
     """
 
     def __init__(self) -> None:
@@ -17,9 +19,13 @@ class DecisionLog:
         self.logger.propagate = False
         self._seen: list[logging.Handler] = []
 
-    def log(self, level: int, line: str) -> None:
+    def wants(self, level: int) -> bool:
         handlers = logging.getLogger().handlers
         if handlers != self._seen:  # handlers come and go (mitmweb's event store, pytest's caplog)
             self._seen = list(handlers)
             self.logger.handlers = [h for h in handlers if type(h).__name__ != "LegacyLogEvents"]
+        # Handler levels change at run time (termlog_verbosity), so they are read every time.
+        return self.logger.isEnabledFor(level) and any(level >= h.level for h in self.logger.handlers)
+
+    def log(self, level: int, line: str) -> None:
         self.logger.log(level, line)

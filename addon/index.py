@@ -38,6 +38,10 @@ class RuleIndex:
             found.sort(key=lambda entry: entry[0])
         return found
 
+    def depends_on_flow(self, host: str) -> bool:
+        """True when a rule that may cover `host` has a filter: its decision can differ per flow."""
+        return any(rule.filter is not None for _, rule in self.candidates(host.lower()))
+
     def lookup(self, host: str, port: int, path: str, subject: Any = None) -> Rule | None:
         """The deciding rule; `subject` is what a rule's filter is applied to (the flow)."""
         host = host.lower()

@@ -14,15 +14,16 @@ from . import report
 from .decisionlog import DecisionLog
 from .explain import explain
 from .export import EXPORTERS
-from .flows import apply_headers, is_loopback, kept_headers, make_headers, to_cors_request, vary_fields
-from .policy import cross_origin, decide, repaired_status, rewrite, to_exchange
+from .flows import is_loopback, make_headers, to_cors_request, vary_fields
+from .plans import Planner, response_shape
+from .policy import cross_origin, repaired_status, to_exchange
 from .rules import RuleSet, RulesError, load_rules
-from .suggest import inline_rule, observed_call, suggest_rules
-from .verdict import verdict
+from .suggest import observed_call, suggest_rules
 
 DEFAULT_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.yaml")
 MODES = ("fix", "audit", "off")
 RELOAD_INTERVAL = 0.5
+LOG_LEVELS = {"warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
 
 
 def compile_filter(expression: str):
@@ -40,6 +41,7 @@ def _file_stamp(path: str):
 class CorsAddon:
     def __init__(self) -> None:
         self.rules: RuleSet | None = None  # the last good rules
+        self.planner: Planner | None = None  # decisions and plans for those rules
         self.mode = "fix"
         self.path = ""
         self._stamp = None
@@ -116,7 +118,7 @@ class CorsAddon:
             )
 
     def _install(self, rules: RuleSet, reloaded: bool = False) -> None:
-        self.rules = rules
+        self.rules, self.planner = rules, Planner(rules)
         for warning in rules.warnings:
             logging.warning(f"CORS rules: {warning}")
         names = ", ".join(f"'{rule.name}'" for rule in rules.rules[:10])
@@ -144,10 +146,10 @@ class CorsAddon:
     # Hooks: decide in `request`, show and rewrite in `responseheaders`.
 
     def request(self, f: http.HTTPFlow) -> None:
-        if self.mode == "off" or self.rules is None or f.response or f.error or not f.live:
+        if self.mode == "off" or self.planner is None or f.response or f.error or not f.live:
             return
         request = to_cors_request(f)
-        decision = decide(request, self.rules, f) if request else None
+        decision = self.planner.decide(request, f) if request else None
         if decision is None:
             return
         self._decisions[f] = (request, decision, self.mode == "audit")
@@ -160,27 +162,23 @@ class CorsAddon:
         if entry is None or f.response is None:
             return
         request, decision, audit = entry
-        status = f.response.status_code
-        fields = list(f.response.headers.items(multi=True))
-        as_received = verdict(to_exchange(request, status, fields))
-        if f.metadata.get("cors_answered"):  # the proxy's own answer: the server was not asked
-            server, server_response, browser = None, None, as_received
-            set_headers = list(decision.headers)
-        else:
-            server_response = {"status": status, "headers": kept_headers(fields)}
-            server = browser = as_received
-            set_headers = []
-            if not audit and decision.outcome in ("forwarded", "allowed"):
-                final, set_headers, vary = rewrite(fields, decision)
-                apply_headers(f.response.headers, set_headers, vary)
-                browser = verdict(to_exchange(request, repaired_status(decision, status), final))
-        suggestion = ""
-        if decision.outcome == "untouched" and browser.blocked:
-            suggestion = inline_rule(observed_call(request))
-        shown = report.Shown(request, decision, status, server, browser, audit, suggestion)
-        self._show(f, shown, set_headers, server_response)
+        headers = f.response.headers
+        plan = self.planner.plan(request, decision, f.response.status_code, response_shape(headers.fields), audit,
+                                 f.metadata.get("cors_answered", False))
+        if plan.rewrite:  # one assignment; the fields the addon does not replace keep their bytes
+            headers.fields = (*[field for field in headers.fields if not field[0].lower().startswith(plan.replaced)],
+                              *plan.added)
+        level = LOG_LEVELS[plan.level]
+        if self._log.wants(level):
+            self._log.log(level, plan.line)
+        f.comment = f"{f.comment}\nCORS: {plan.summary}" if f.comment else f"CORS: {plan.summary}"
+        f.marked = plan.shown.mark
+        f.metadata["cors"] = dict(plan.metadata)
+        self.tally.add(plan.tally_key, plan.tally_entries)
 
     def response(self, f: http.HTTPFlow) -> None:
+        if f.request.data.method != b"OPTIONS":  # only forwarded preflights are repaired here
+            return
         entry = self._decisions.get(f)
         if entry is None or entry[2] or entry[1].outcome != "forwarded" or f.response is None:
             return
@@ -208,20 +206,6 @@ class CorsAddon:
             "a CORS error (\"No 'Access-Control-Allow-Origin' header is present on the requested "
             "resource.\") although the server is down."
         )
-
-    def _show(self, f: http.HTTPFlow, shown: report.Shown, headers_set, server_response) -> None:
-        summary = report.summary(shown)
-        line = report.log_line(shown, summary)
-        if shown.noteworthy:
-            self._log.log(logging.WARNING, line)
-        elif shown.decision.outcome == "untouched":
-            self._log.log(logging.DEBUG, line)
-        else:
-            self._log.log(logging.INFO, line)
-        f.comment = f"{f.comment}\nCORS: {summary}" if f.comment else f"CORS: {summary}"
-        f.marked = shown.mark
-        f.metadata["cors"] = report.metadata(shown, summary, headers_set, server_response)
-        self.tally.count(shown)
 
     # Commands (names: a-z and dots, so mitmweb can call them).
 

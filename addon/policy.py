@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .patterns import parse_origin
+from .patterns import DEFAULT_PORTS, parse_origin
 from .rules import TOKEN, Rule, RuleSet
 from .verdict import ALWAYS_READABLE, NEVER_READABLE, Exchange
 
@@ -20,7 +20,6 @@ class CorsRequest:
     """What the decision needs from a request, already taken out of the flow."""
 
     method: str
-    url: str
     scheme: str
     host: str
     port: int
@@ -31,6 +30,16 @@ class CorsRequest:
     request_headers: str | None = None  # Access-Control-Request-Headers, raw
     private_network: bool = False  # Access-Control-Request-Private-Network: true
     carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
+
+    def __hash__(self) -> int:  # memo key of every flow (plans.py): hashed once
+        return _cached_hash(self)
+
+    @property
+    def url(self) -> str:
+        """The URL as the browser prints it (computed only when a message needs it)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = DEFAULT_PORTS.get(self.scheme) == self.port
+        return f"{self.scheme}://{host}{'' if default else f':{self.port}'}{self.path}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,18 @@ class Decision:
     vary: tuple[str, ...] = ()
     detail: str = ""  # the short summary shown in brackets in the log line
     expose_all_names: bool = False  # expose "*" with credentials: list the response's header names
+
+    def __hash__(self) -> int:
+        return _cached_hash(self)
+
+
+def _cached_hash(instance) -> int:
+    try:
+        return instance.__dict__["_hash"]
+    except KeyError:
+        value = hash(tuple(instance.__dict__.values()))
+        instance.__dict__["_hash"] = value
+        return value
 
 
 def is_preflight(request: CorsRequest) -> bool:

@@ -132,18 +132,22 @@ class Tally:
     def key(request: CorsRequest, origin: str) -> tuple[str, str]:
         return origin[:200], f"{request.host}:{request.port}"
 
-    def count(self, shown: Shown) -> None:
+    @staticmethod
+    def entries(shown: Shown) -> tuple[str, ...]:
+        """What one flow adds to its (origin, host) counts."""
         d = shown.decision
-        counts = self.counts[self.key(shown.request, d.origin)]
         if shown.browser is not None and shown.browser.blocked:
-            counts["left blocked"] += 1
-            counts[f"blocked: {shown.browser.reason}"] += 1
-        elif d.outcome == "refused":
-            counts["refused"] += 1
-        elif d.outcome == "untouched" or shown.audit:
-            counts["passed untouched"] += 1
-        else:
-            counts["fixed"] += 1
+            return "left blocked", f"blocked: {shown.browser.reason}"
+        if d.outcome == "refused":
+            return ("refused",)
+        if d.outcome == "untouched" or shown.audit:
+            return ("passed untouched",)
+        return ("fixed",)
+
+    def add(self, key: tuple[str, str], entries: tuple[str, ...]) -> None:
+        counts = self.counts[key]
+        for entry in entries:
+            counts[entry] += 1
 
     def count_server_down(self, request: CorsRequest, origin: str) -> None:
         self.counts[self.key(request, origin)]["server down"] += 1

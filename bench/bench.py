@@ -152,7 +152,7 @@ def wrk(port: int, kind: str, connections: int, seconds: float, folder: Path, st
 def decision_times() -> dict:
     from addon.policy import CorsRequest, decide, response_headers
     from addon.rules import parse_rules
-    request = CorsRequest("GET", "http://127.0.0.1:9999/items", "http", "127.0.0.1", 9999, "/items",
+    request = CorsRequest("GET", "http", "127.0.0.1", 9999, "/items",
                           (ORIGIN,), ("http://127.0.0.1:9999",))
     result = {}
     for count in (1, 10_000):

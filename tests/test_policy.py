@@ -26,7 +26,7 @@ def request(method="GET", url="https://api.example.com/items", origins=(ORIGIN,)
     host, _, port = hostport.partition(":")
     port = int(port) if port else {"http": 80, "https": 443}[scheme]
     own = kwargs.pop("own_origins", (f"{scheme}://{hostport}",))
-    return CorsRequest(method, url, scheme, host, port, "/" + path, tuple(origins), own, **kwargs)
+    return CorsRequest(method, scheme, host, port, "/" + path, tuple(origins), own, **kwargs)
 
 
 def preflight(method="PUT", headers=None, **kwargs):

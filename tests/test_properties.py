@@ -1,4 +1,5 @@
 """Property tests (hypothesis) on the pure core: what any rule and any request may produce."""
+import dataclasses
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -59,7 +60,7 @@ def requests(draw):
     origin_list = draw(st.lists(origins(), min_size=0, max_size=2))
     return CorsRequest(
         method="OPTIONS" if preflight else draw(methods),
-        url=f"{scheme}://{host}:{port}/x", scheme=scheme, host=host, port=port, path=draw(st.sampled_from(["/", "/v1/a"])),
+        scheme=scheme, host=host, port=port, path=draw(st.sampled_from(["/", "/v1/a"])),
         origins=tuple(origin_list), own_origins=(f"{scheme}://{host}:{port}",),
         request_method=draw(methods) if preflight else None,
         request_headers=draw(st.one_of(st.none(), st.text(max_size=60),
@@ -100,10 +101,10 @@ def test_any_rule_any_request_writes_only_safe_headers(rule_texts, request, resp
 @given(st.lists(rule_yaml(), min_size=1, max_size=3), requests())
 def test_uncovered_or_originless_requests_change_nothing(rule_texts, request):
     rules = parse_rules("rules:\n" + "\n".join(rule_texts) + "\n")
-    uncovered = CorsRequest(**{**request.__dict__, "host": "uncovered.invalid", "url": "http://uncovered.invalid/x"})
+    uncovered = dataclasses.replace(request, host="uncovered.invalid")
     decision = decide(uncovered, rules)
     assert decision is None or (decision.outcome == "untouched" and decision.headers == () and decision.vary == ())
-    originless = CorsRequest(**{**request.__dict__, "origins": ()})
+    originless = dataclasses.replace(request, origins=())
     assert decide(originless, rules) is None
 
 
@@ -120,7 +121,7 @@ LOOKALIKES = st.sampled_from([
 def test_lookalike_origins_are_refused(origin, listed, credentials):
     rules = parse_rules(f"rules:\n  - hosts: api.example.com\n    allow_origins: ['{listed}']\n"
                         f"    allow_credentials: {str(credentials).lower()}\n")
-    request = CorsRequest("GET", "https://api.example.com/x", "https", "api.example.com", 443, "/x", (origin,),
+    request = CorsRequest("GET", "https", "api.example.com", 443, "/x", (origin,),
                           ("https://api.example.com",))
     assert decide(request, rules).outcome == "refused"
 
@@ -130,7 +131,7 @@ def test_lookalike_origins_are_refused(origin, listed, credentials):
                         "http://a.example.com", "https://aexample.com", "https://a.example.co"]))
 def test_subdomain_glob_lookalikes_are_refused(origin):
     rules = parse_rules("rules:\n  - hosts: api.example.com\n    allow_origins: ['https://*.example.com']\n")
-    request = CorsRequest("GET", "https://api.example.com/x", "https", "api.example.com", 443, "/x", (origin,),
+    request = CorsRequest("GET", "https", "api.example.com", 443, "/x", (origin,),
                           ("https://api.example.com",))
     assert decide(request, rules).outcome == "refused"
 
@@ -138,12 +139,12 @@ def test_subdomain_glob_lookalikes_are_refused(origin):
 def test_null_star_and_private_network_only_when_a_rule_says_so():
     generous = parse_rules("rules:\n  - hosts: api.example.com\n    allow_credentials: true\n"
                            "    allow_methods: '*'\n    allow_headers: '*'\n    max_age: 600\n")
-    null = CorsRequest("GET", "https://api.example.com/x", "https", "api.example.com", 443, "/x", ("null",), ())
+    null = CorsRequest("GET", "https", "api.example.com", 443, "/x", ("null",), ())
     assert decide(null, generous).outcome == "refused"
-    other = CorsRequest("GET", "https://api.example.com/x", "https", "api.example.com", 443, "/x",
+    other = CorsRequest("GET", "https", "api.example.com", 443, "/x",
                         ("https://anywhere.example",), ())
     assert decide(other, generous).outcome == "refused"
-    pna = CorsRequest("OPTIONS", "https://api.example.com/x", "https", "api.example.com", 443, "/x",
+    pna = CorsRequest("OPTIONS", "https", "api.example.com", 443, "/x",
                       ("http://localhost:3000",), (), "GET", None, private_network=True)
     assert decide(pna, generous).outcome == "refused"
 
