@@ -25,7 +25,10 @@ class DecisionLog:
             self._seen = list(handlers)
             self.logger.handlers = [h for h in handlers if type(h).__name__ != "LegacyLogEvents"]
         # Handler levels change at run time (termlog_verbosity), so they are read every time.
-        return self.logger.isEnabledFor(level) and any(level >= h.level for h in self.logger.handlers)
+        for handler in self.logger.handlers:
+            if level >= handler.level:
+                return self.logger.isEnabledFor(level)
+        return False
 
     def log(self, level: int, line: str) -> None:
         self.logger.log(level, line)

@@ -104,25 +104,32 @@ class SlowUpstream:
 
 
 class Proxy:
-    """mitmdump in reverse mode, optionally with the addon and a rules file."""
+    """mitmdump in reverse mode, optionally with a script (the addon by default) and a rules file."""
 
-    def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn"):
+    def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn",
+                 script: Path | None = ROOT / "cors_addon.py", cpus: set[int] | None = None):
         self.port = free_port()
         args = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
                 "--listen-host", "127.0.0.1", "-p", str(self.port), "--set", f"confdir={folder}",
                 "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}"]
+        if script is not None:
+            args += ["-s", str(script)]
         if rules is not None:
-            path = folder / f"rules-{self.port}.yaml"
-            path.write_text(rules)
-            self.rules_path = path
-            args += ["-s", str(ROOT / "cors_addon.py"), "--set", f"cors_rules={path}"]
+            self.rules_path = folder / f"rules-{self.port}.yaml"
+            self.rules_path.write_text(rules)
+            args += ["--set", f"cors_rules={self.rules_path}"]
         self.output = open(folder / f"mitmdump-{self.port}.log", "w")
-        self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT,
+                                        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
         wait_port(self.port, 60)
 
     def peak_rss_mb(self) -> float:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     def stop(self):
         self.process.terminate()
@@ -250,8 +257,9 @@ def preflight_saving(folder: Path) -> dict | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=5, help="duration of each wrk run")
+    parser.add_argument("--seconds", type=int, default=3, help="duration of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per configuration (median)")
+    parser.add_argument("--processes", type=int, default=3, help="mitmdump processes per configuration")
     parser.add_argument("--json", help="also write the raw results here")
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
@@ -260,7 +268,7 @@ def main() -> int:
             return 1
     from mitmproxy.version import VERSION
     results: dict = {"machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                                f"mitmproxy {VERSION}"}
+                                f"mitmproxy {VERSION}", "processes": args.processes, "rounds": args.rounds}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         nginx = Nginx(folder)
@@ -278,51 +286,78 @@ def main() -> int:
     return 0
 
 
+CONFIGURATIONS = ("mitmdump alone", "empty addon (-s)", "addon, 1 rule", "addon, 10,000 rules")
+
+
+def split_cpus() -> tuple[set[int] | None, set[int] | None]:
+    """mitmdump on one CPU, wrk and nginx on the others: less scheduler noise between them."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None, None
+    return {cpus[-1]}, set(cpus[:-1])
+
+
 def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
-    configs = {"mitmdump alone": None, "addon, 1 rule": rules_text(nginx.port, 1),
-               "addon, 10,000 rules": rules_text(nginx.port, 10_000)}
-    proxies = {}
+    """Several mitmdump processes per configuration (one process can be a few % off another
+    for no reason of its own), each run in every round; medians over all runs."""
+    proxy_cpus, load_cpus = split_cpus()
+    configs = {"mitmdump alone": (None, None),
+               "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
+               "addon, 1 rule": (rules_text(nginx.port, 1), ROOT / "cors_addon.py"),
+               "addon, 10,000 rules": (rules_text(nginx.port, 10_000), ROOT / "cors_addon.py")}
+    proxies: list[tuple[str, Proxy]] = []
+    saved_affinity = os.sched_getaffinity(0)
     try:
-        for name, rules in configs.items():
-            proxies[name] = Proxy(folder, nginx.port, rules)
+        if load_cpus:
+            os.sched_setaffinity(0, load_cpus)  # wrk and nginx inherit it
+        for _ in range(args.processes):
+            for name, (rules, script) in configs.items():
+                proxies.append((name, Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus)))
         runs: dict = {}
-        for proxy in proxies.values():  # warm up
+        for _, proxy in proxies:  # warm up
             wrk(proxy.port, "get", 8, 1, folder)
         for _ in range(args.rounds):
             for kind in ("get", "preflight"):
                 for connections in (1, 8):
-                    for name, proxy in proxies.items():
-                        runs.setdefault((name, kind, connections), []).append(
-                            wrk(proxy.port, kind, connections, args.seconds, folder))
+                    for name, proxy in proxies:
+                        before = proxy.cpu_seconds()
+                        run = wrk(proxy.port, kind, connections, args.seconds, folder)
+                        run["cpu_us"] = (proxy.cpu_seconds() - before) / max(run["requests"], 1) * 1e6
+                        runs.setdefault((name, kind, connections), []).append(run)
         results["load"] = {
-            key: {metric: statistics.median(r[metric] for r in rs) for metric in ("rps", "p50_ms", "p99_ms")}
-            | {"errors": sum(r["errors"] for r in rs)}
+            key: {metric: statistics.median(r[metric] for r in rs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
+            | {"errors": sum(r["errors"] for r in rs), "runs": len(rs)}
             for key, rs in runs.items()
         }
         memory = {}
         for name in ("mitmdump alone", "addon, 1 rule"):
-            proxy = proxies[name]
+            proxy = next(p for n, p in proxies if n == name)
             done = wrk(proxy.port, "get", 8, 120, folder, stop_after=20_000)
             memory[name] = {"requests_total": done["requests"], "peak_rss_mb": proxy.peak_rss_mb()}
         results["memory"] = memory
     finally:
-        for proxy in proxies.values():
+        os.sched_setaffinity(0, saved_affinity)
+        for _, proxy in proxies:
             proxy.stop()
 
 
 def print_table(results: dict) -> None:
     print(f"\nMachine: {results['machine']}\n")
-    print("1. Through mitmdump (reverse mode to nginx), wrk -t1, median of the rounds")
-    print(f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs alone':>9}")
     load = results["load"]
+    runs = load[("mitmdump alone", "get", 1)]["runs"]
+    print(f"1. Through mitmdump (reverse mode to nginx), wrk -t1; median of {runs} runs per row "
+          f"({results['processes']} processes x {results['rounds']} rounds)")
+    print(f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'cpu us/req':>10} {'vs alone':>9}")
     for kind in ("get", "preflight"):
         for connections in (1, 8):
             alone = load[("mitmdump alone", kind, connections)]["rps"]
-            for name in ("mitmdump alone", "addon, 1 rule", "addon, 10,000 rules"):
+            for name in CONFIGURATIONS:
                 m = load[(name, kind, connections)]
                 label = "CORS GET" if kind == "get" else "preflight"
                 print(f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
-                      f"{m['p99_ms']:>8.2f} {m['rps'] / alone:>9.2f}" + (f"  errors {m['errors']}" if m["errors"] else ""))
+                      f"{m['p99_ms']:>8.2f} {m['cpu_us']:>10.0f} {m['rps'] / alone:>9.3f}"
+                      + (f"  errors {m['errors']}" if m["errors"] else ""))
     d = results["decision_us"]
     print("\n2. Pure core (decide + response headers), median per call")
     print(f"   1 rule: {d[1]:.1f} us   10,000 rules (match last): {d[10_000]:.1f} us   "

@@ -6,6 +6,7 @@ import pytest
 from mitmproxy import exceptions
 from mitmproxy.test import taddons, tflow, tutils
 
+from addon.flows import to_cors_request
 from addon.mitm import CorsAddon
 
 ORIGIN = "http://localhost:3000"
@@ -328,3 +329,42 @@ def test_summary_at_shutdown(configured, caplog):
     ]
     addon.done()
     assert lines[0] in caplog.text
+
+
+def test_repeated_calls_reuse_the_plan_but_each_flow_keeps_its_own(configured):
+    addon, _ = configured
+    first = run(addon, cors_flow(headers=[("Cookie", "a=1")]),
+                tutils.tresp(headers=((b"Date", b"one day"), (b"Content-Length", b"7"))))
+    second = cors_flow(headers=[("Cookie", "a=2")])
+    second.comment = "mine"
+    run(addon, second, tutils.tresp(headers=((b"Date", b"another day"), (b"Content-Length", b"9"))))
+    assert to_cors_request(first) is to_cors_request(second)  # only whether a cookie was sent counts
+    assert second.comment == f"mine\n{first.comment}"
+    assert second.metadata["cors"] == first.metadata["cors"] and second.metadata["cors"] is not first.metadata["cors"]
+    assert second.response.headers["Date"] == "another day"
+    assert second.response.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_a_line_no_handler_wants_is_not_logged(configured):
+    addon, _ = configured
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+    handler = Keep(logging.WARNING)
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    root.handlers = [handler]
+    root.setLevel(logging.DEBUG)  # as mitmproxy sets it: the handlers choose
+    try:
+        run(addon, cors_flow())  # allowed: an info line
+        assert records == [] and not addon._log.wants(logging.INFO)
+        run(addon, cors_flow(origin="http://evil.example"))  # refused: a warning
+        assert [r.levelno for r in records] == [logging.WARNING]
+        handler.setLevel(logging.DEBUG)  # termlog_verbosity changed at run time
+        run(addon, cors_flow())
+        assert records[-1].levelno == logging.INFO and "allowed by rule 'api'" in records[-1].getMessage()
+    finally:
+        root.handlers = saved[0]
+        root.setLevel(saved[1])
