@@ -1,0 +1,17 @@
+"""From workaround to fix: rules.yaml as server-side CORS configuration (pure functions).
+
+Each exporter states in comments what its target cannot express; nothing is dropped silently.
+"""
+from __future__ import annotations
+
+from .common import origin_regex, path_regex
+from .django import export_django
+from .express import export_express
+from .nginx import export_nginx
+from .starlette import export_starlette
+
+__all__ = ["EXPORTERS", "export_django", "export_express", "export_nginx", "export_starlette", "origin_regex",
+           "path_regex"]
+
+EXPORTERS = {"nginx": export_nginx, "starlette": export_starlette, "express": export_express,
+             "django": export_django}

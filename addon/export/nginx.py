@@ -1,0 +1,133 @@
+"""rules.yaml as an nginx configuration: maps per rule, one regex location per rule."""
+from __future__ import annotations
+
+import re
+
+from ..policy import SAFELISTED_REQUEST_HEADERS
+from ..rules import Rule, RuleSet
+from .common import ACCESS_CONTROL_RESPONSE_HEADERS, names_regex, origin_regex, path_regex, quote
+
+def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str = "http://127.0.0.1:8000") -> str:
+    out = [f"# CORS policy exported by cors-addon from {rules.source}: the addon's decisions, rule by rule.",
+           "# Include this file in nginx's http {} context. The server block stands in front of the API",
+           f"# (proxy_pass {upstream}); change listen/proxy_pass, or copy the location blocks into yours.",
+           "# The first rule whose path matches decides, as in the addon (regex locations, in order).", ""]
+    locations = []
+    for n, rule in enumerate(rules.rules):
+        out += _nginx_maps(rule, n)
+        locations += _nginx_location(rule, n, upstream)
+    hosts = sorted({f"{h.host}" for rule in rules.rules for h in rule.hosts})
+    out += ["server {", f"    listen {listen};",
+            f"    # rules.yaml hosts: {', '.join(hosts)} (set server_name if this server serves several hosts)"]
+    out += ["    " + line if line else "" for line in locations]
+    out += ["}", ""]
+    return "\n".join(out)
+
+
+def _nginx_maps(rule: Rule, n: int) -> list[str]:
+    lines = [f"# rule '{rule.name}' (rules.yaml line {rule.line})"]
+    if rule.filter_text is not None:
+        lines.append(f"# NOT EXPORTED: the mitmproxy filter {rule.filter_text!r} has no nginx equivalent;"
+                     " the policy below applies to every request on its paths.")
+    star = rule.allow_origins is None
+    lines.append(f"map $http_origin $cors_origin_ok_{n} {{")
+    if star:
+        lines.append('    "~^.+$" 1;')
+    else:
+        lines += [f"    {quote('~' + origin_regex(p))} 1;" for p in rule.allow_origins]
+    lines += ["    default 0;", "}"]
+    lines.append(f"map $http_access_control_request_method $cors_method_ok_{n} {{")
+    if rule.allow_methods is None:
+        lines.append('    "~^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$" 1;')
+    else:
+        lines.append(f"    {quote('~*^(?:' + '|'.join(re.escape(m) for m in sorted(rule.allow_methods)) + ')$')} 1;")
+    lines += ["    default 0;", "}"]
+    lines.append(f"map $http_access_control_request_headers $cors_headers_ok_{n} {{")
+    lines.append('    "" 1;')
+    if rule.allow_headers is None:
+        token = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+        any_names = "~^\\s*" + token + "(?:\\s*,\\s*" + token + ")*\\s*$"
+        lines.append(f"    {quote(any_names)} 1;")
+    else:
+        allowed = sorted(set(rule.allow_headers) | set(SAFELISTED_REQUEST_HEADERS))
+        lines.append(f"    {quote('~*' + names_regex(allowed))} 1;")
+    lines += ["    default 0;", "}"]
+    pna = "1" if rule.allow_private_network else "0"
+    lines.append(f"map $http_access_control_request_private_network $cors_pna_ok_{n} {{")
+    lines += ['    "~*^true$" ' + pna + ";", "    default 1;", "}"]
+    # One key per request: origin ok | preflight? | method ok | headers ok | private network ok.
+    lines.append(f'map "$cors_origin_ok_{n}|$request_method|$http_access_control_request_method|'
+                 f'$cors_method_ok_{n}|$cors_headers_ok_{n}|$cors_pna_ok_{n}" $cors_action_{n} {{')
+    lines += ['    "~^1\\|OPTIONS\\|.+\\|1\\|1\\|1$" preflight;',
+              '    "~^1\\|OPTIONS\\|.+\\|" refused;',
+              '    "~^1\\|" actual;',
+              "    default \"\";", "}"]
+    acao = '"*"' if star and not rule.allow_credentials else "$http_origin"
+    lines.append(f"map $cors_action_{n} $cors_allow_origin_{n} {{")
+    lines += [f"    actual {acao};", "    default \"\";", "}"]
+    if rule.allow_credentials:
+        lines.append(f"map $cors_action_{n} $cors_allow_credentials_{n} {{")
+        lines += ["    actual true;", "    default \"\";", "}"]
+    expose = _nginx_expose(rule)
+    if expose:
+        lines.append(f"map $cors_action_{n} $cors_expose_{n} {{")
+        lines += [f"    actual {quote(expose)};", "    default \"\";", "}"]
+    vary = "" if star and not rule.allow_credentials else "Origin"
+    if vary:
+        lines.append(f"map $cors_action_{n} $cors_vary_{n} {{")
+        lines += ["    actual Origin;", "    default \"\";", "}"]
+    lines.append("")
+    return lines
+
+
+def _nginx_expose(rule: Rule) -> str:
+    if rule.expose_headers is None:
+        return "" if rule.allow_credentials else "*"
+    return rule.expose_headers_value
+
+
+def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
+    star = rule.allow_origins is None
+    lines = [f"# rule '{rule.name}'"]
+    if rule.expose_headers is None and rule.allow_credentials:
+        lines.append("# NOT EXPORTED: expose_headers '*' with credentials: the addon lists each response's header"
+                     " names, nginx cannot; list the headers to expose in rules.yaml and export again.")
+    if rule.preflight == "forward":
+        lines.append("# preflight: forward is exported as answer: nginx answers the preflight itself.")
+    lines.append(f"location ~ {quote(path_regex(rule))} {{")
+    body = [f"proxy_hide_header {name};" for name in ACCESS_CONTROL_RESPONSE_HEADERS]
+    body.append(f"if ($cors_action_{n} = preflight) {{")
+    pre_acao = '"*"' if star and not rule.allow_credentials else "$http_origin"
+    pre = [f"add_header Access-Control-Allow-Origin {pre_acao} always;"]
+    vary = [] if star and not rule.allow_credentials else ["Origin"]
+    if rule.allow_credentials:
+        pre.append("add_header Access-Control-Allow-Credentials true always;")
+    if rule.allow_methods is None:
+        pre.append("add_header Access-Control-Allow-Methods $http_access_control_request_method always;")
+        vary.append("Access-Control-Request-Method")
+    else:
+        pre.append(f"add_header Access-Control-Allow-Methods {quote(rule.allow_methods_value)} always;")
+    if rule.allow_headers is None:
+        pre.append("add_header Access-Control-Allow-Headers $http_access_control_request_headers always;")
+        vary.append("Access-Control-Request-Headers")
+    else:
+        listed = ", ".join(dict.fromkeys([*filter(None, rule.allow_headers_value.split(", ")),
+                                          *SAFELISTED_REQUEST_HEADERS]))
+        pre.append(f"add_header Access-Control-Allow-Headers {quote(listed)} always;")
+    pre.append(f"add_header Access-Control-Max-Age {rule.max_age} always;")
+    if rule.allow_private_network:
+        pre.append("add_header Access-Control-Allow-Private-Network $http_access_control_request_private_network"
+                   " always;")
+    if vary:
+        pre.append(f"add_header Vary {quote(', '.join(vary))} always;")
+    pre.append("return 204;")
+    body += ["    " + line for line in pre] + ["}"]
+    body.append(f"add_header Access-Control-Allow-Origin $cors_allow_origin_{n} always;")
+    if rule.allow_credentials:
+        body.append(f"add_header Access-Control-Allow-Credentials $cors_allow_credentials_{n} always;")
+    if _nginx_expose(rule):
+        body.append(f"add_header Access-Control-Expose-Headers $cors_expose_{n} always;")
+    if not (star and not rule.allow_credentials):
+        body.append(f"add_header Vary $cors_vary_{n} always;")
+    body.append(f"proxy_pass {upstream};")
+    return lines + ["    " + line for line in body] + ["}"]
