@@ -1,4 +1,4 @@
-"""Flows to the core's plain data and back: the only place that reads or writes mitmproxy's headers."""
+"""Flows to the core's plain data and back: CorsRequest out of a request, header fields into a response."""
 from __future__ import annotations
 
 import functools
@@ -92,6 +92,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def replace_fields(headers: http.Headers, replaced: tuple[bytes, ...], added) -> None:
+    """Drop the fields whose lowercase names start with `replaced`, append `added`; in one assignment,
+    so the other fields keep their bytes and order."""
+    headers.fields = (*[field for field in headers.fields if not field[0].lower().startswith(replaced)], *added)
 
 
 def vary_fields(names: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from . import report
 from .decisionlog import DecisionLog
 from .explain import explain
 from .export import EXPORTERS
-from .flows import is_loopback, make_headers, to_cors_request, vary_fields
+from .flows import is_loopback, make_headers, replace_fields, to_cors_request, vary_fields
 from .plans import Planner, response_shape
 from .policy import cross_origin, repaired_status, to_exchange
 from .rules import RuleSet, RulesError, load_rules
@@ -165,9 +165,8 @@ class CorsAddon:
         headers = f.response.headers
         plan = self.planner.plan(request, decision, f.response.status_code, response_shape(headers.fields), audit,
                                  f.metadata.get("cors_answered", False))
-        if plan.rewrite:  # one assignment; the fields the addon does not replace keep their bytes
-            headers.fields = (*[field for field in headers.fields if not field[0].lower().startswith(plan.replaced)],
-                              *plan.added)
+        if plan.rewrite:
+            replace_fields(headers, plan.replaced, plan.added)
         level = LOG_LEVELS[plan.level]
         if self._log.wants(level):
             self._log.log(level, plan.line)
