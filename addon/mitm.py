@@ -10,15 +10,13 @@ from collections.abc import Sequence
 from mitmproxy import command, ctx, exceptions, flow, flowfilter, http
 from mitmproxy.proxy.mode_specs import ProxyMode
 
-from . import report
+from . import commands, report
 from .decisionlog import DecisionLog
-from .explain import explain
 from .export import EXPORTERS
 from .flows import is_loopback, make_headers, replace_fields, to_cors_request, vary_fields
 from .plans import Planner, response_shape
-from .policy import cross_origin, repaired_status, to_exchange
+from .policy import repaired_status
 from .rules import RuleSet, RulesError, load_rules
-from .suggest import observed_call, suggest_rules
 
 DEFAULT_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.yaml")
 MODES = ("fix", "audit", "off")
@@ -211,24 +209,7 @@ class CorsAddon:
     @command.command("cors.explain")
     def explain_flows(self, flows: Sequence[flow.Flow]) -> str:
         """Explain, step by step, what the browser decides about each cross-origin flow and why."""
-        blocks = []
-        for f in flows:
-            if not isinstance(f, http.HTTPFlow) or f.response is None:
-                continue
-            request = to_cors_request(f)
-            if request is None or not cross_origin(request):
-                continue
-            meta = f.metadata.get("cors") or {}
-            response = f.response
-            final = to_exchange(request, response.status_code, list(response.headers.items(multi=True)))
-            saved = meta.get("server_response")
-            server = to_exchange(request, saved["status"], [tuple(h) for h in saved["headers"]]) if saved else final
-            changed = bool(saved and meta.get("headers_set"))
-            blocks.append(explain(server, final if changed else None, meta.get("summary"),
-                                  answered_by_proxy=f.metadata.get("cors_answered", False)))
-        if not blocks:
-            return "No cross-origin flows with a response among these."
-        return "\n\n".join("\n".join(block) for block in blocks)
+        return commands.explain_flows(flows)
 
     @command.command("cors.export")
     def export_rules(self, target: str) -> str:
@@ -242,12 +223,4 @@ class CorsAddon:
     @command.command("cors.rule")
     def rule_for_flows(self, flows: Sequence[flow.Flow]) -> str:
         """A rules.yaml snippet that would unblock exactly these cross-origin flows."""
-        calls = []
-        for f in flows:
-            if isinstance(f, http.HTTPFlow):
-                request = to_cors_request(f)
-                if request is not None and cross_origin(request) and len(request.origins) == 1:
-                    calls.append(observed_call(request))
-        if not calls:
-            return "# No cross-origin flows among these."
-        return suggest_rules(calls)
+        return commands.rule_for_flows(flows)
