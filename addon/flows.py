@@ -8,6 +8,7 @@ from mitmproxy import http
 from mitmproxy.proxy.mode_specs import ReverseMode
 
 from .patterns import Origin
+from .plans import remember
 from .policy import CorsRequest
 
 
@@ -17,7 +18,6 @@ def _origin(scheme: str, host: str, port: int) -> str:
 
 _WANTED = frozenset({b"origin", b"access-control-request-method", b"access-control-request-headers",
                      b"access-control-request-private-network", b"cookie", b"upgrade"})
-_READ_KEPT = 1024
 _read: dict[tuple, CorsRequest | None] = {}
 
 
@@ -42,10 +42,7 @@ def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
         return _read[shape]
     except KeyError:
         pass
-    if len(_read) >= _READ_KEPT:
-        _read.clear()
-    request = _read[shape] = _read_request(f.request, wanted, listen)
-    return request
+    return remember(_read, shape, _read_request(f.request, wanted, listen))
 
 
 def _read_request(request: http.Request, wanted: list[tuple[bytes, bytes]],

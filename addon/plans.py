@@ -15,7 +15,7 @@ from .rules import RuleSet
 from .suggest import inline_rule, observed_call
 from .verdict import verdict
 
-PLANS_KEPT = 1024  # shapes remembered per kind; all are forgotten when full (a flood of new shapes stays bounded)
+PLANS_KEPT = 1024  # shapes remembered per memo; all are forgotten when full (a flood of new shapes stays bounded)
 CORS_FIELDS = (b"access-control-", b"location", b"vary")  # the fields whose values CORS reads
 _UNKNOWN = object()
 
@@ -97,7 +97,7 @@ class Planner:
         if decision is _UNKNOWN:
             decision = decide(request, self.rules, subject)
             if not self.rules.index.depends_on_flow(request.host):  # a rule's filter looks at the flow itself
-                _remember(self._decisions, request, decision)
+                remember(self._decisions, request, decision)
         return decision
 
     def plan(self, request: CorsRequest, decision: Decision, status: int, shape: RawFields,
@@ -105,11 +105,12 @@ class Planner:
         key = (request, decision, status, shape, audit, answered)
         plan = self._plans.get(key)
         if plan is None:
-            plan = _remember(self._plans, key, plan_response(request, decision, status, shape, audit, answered))
+            plan = remember(self._plans, key, plan_response(request, decision, status, shape, audit, answered))
         return plan
 
 
-def _remember(memo: dict, key, value):
+def remember(memo: dict, key, value):
+    """Store in a memo of at most PLANS_KEPT entries; return the value."""
     if len(memo) >= PLANS_KEPT:
         memo.clear()
     memo[key] = value

@@ -31,9 +31,6 @@ class CorsRequest:
     private_network: bool = False  # Access-Control-Request-Private-Network: true
     carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
 
-    def __hash__(self) -> int:  # memo key of every flow (plans.py): hashed once
-        return _cached_hash(self)
-
     @property
     def url(self) -> str:
         """The URL as the browser prints it (computed only when a message needs it)."""
@@ -53,19 +50,6 @@ class Decision:
     vary: tuple[str, ...] = ()
     detail: str = ""  # the short summary shown in brackets in the log line
     expose_all_names: bool = False  # expose "*" with credentials: list the response's header names
-
-    def __hash__(self) -> int:
-        return _cached_hash(self)
-
-
-def _cached_hash(instance) -> int:
-    try:
-        return instance.__dict__["_hash"]
-    except KeyError:
-        value = hash(tuple(instance.__dict__.values()))
-        instance.__dict__["_hash"] = value
-        return value
-
 
 def is_preflight(request: CorsRequest) -> bool:
     return request.method == "OPTIONS" and request.request_method is not None

@@ -286,9 +286,6 @@ def main() -> int:
     return 0
 
 
-CONFIGURATIONS = ("mitmdump alone", "empty addon (-s)", "addon, 1 rule", "addon, 10,000 rules")
-
-
 def split_cpus() -> tuple[set[int] | None, set[int] | None]:
     """mitmdump on one CPU, wrk and nginx on the others: less scheduler noise between them."""
     cpus = sorted(os.sched_getaffinity(0))
@@ -352,7 +349,7 @@ def print_table(results: dict) -> None:
     for kind in ("get", "preflight"):
         for connections in (1, 8):
             alone = load[("mitmdump alone", kind, connections)]["rps"]
-            for name in CONFIGURATIONS:
+            for name in dict.fromkeys(name for name, _, _ in load):  # in the order measured
                 m = load[(name, kind, connections)]
                 label = "CORS GET" if kind == "get" else "preflight"
                 print(f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
