@@ -18,55 +18,67 @@ def _origin(scheme: str, host: str, port: int) -> str:
 
 _WANTED = frozenset({b"origin", b"access-control-request-method", b"access-control-request-headers",
                      b"access-control-request-private-network", b"cookie", b"upgrade"})
-_read: dict[tuple, CorsRequest | None] = {}
+_NAMES: dict[bytes, bytes | None] = {}  # raw field name -> its lowercase form when CORS reads it
 
 
-def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
-    """The request as the core sees it; None when it is not CORS (no Origin: the common case).
+def _learn_name(name: bytes) -> bytes | None:
+    key = name.lower()
+    return remember(_NAMES, name, key if key in _WANTED else None)
 
-    Requests of one shape (same URL, listener and CORS headers) get the same CorsRequest,
-    read once: a page repeats its calls, and the core's memos then match by identity."""
+
+def request_key(f: http.HTTPFlow) -> tuple | None:
+    """The request's shape: everything the core reads from it, in one pass over the raw fields;
+    None when it carries none of the CORS fields (no Origin: the common case). Requests of one
+    shape get one decision: a page repeats its calls. Cookie values are left out, only whether
+    one was sent counts."""
     wanted = []
-    for name, value in f.request.headers.fields:  # one pass over the raw fields
-        key = name.lower()
-        if key in _WANTED:
-            wanted.append((key, b"" if key == b"cookie" else value))  # cookies: only whether one was sent
+    names = _NAMES
+    for name, value in f.request.headers.fields:
+        try:
+            key = names[name]
+        except KeyError:
+            key = _learn_name(name)
+        if key is not None:
+            wanted.append((key, b"" if key == b"cookie" else value))
     if not wanted:
         return None
     data, client = f.request.data, f.client_conn
     listen = None
     if isinstance(client.proxy_mode, ReverseMode) and client.sockname:
         listen = ("https" if client.tls_established else "http", *client.sockname[:2])
-    shape = (data.method, data.scheme, data.host, data.port, data.path, listen, *wanted)
-    try:
-        return _read[shape]
-    except KeyError:
-        pass
-    return remember(_read, shape, _read_request(f.request, wanted, listen))
+    return data.method, data.scheme, data.host, data.port, data.path, listen, *wanted
 
 
-def _read_request(request: http.Request, wanted: list[tuple[bytes, bytes]],
-                  listen: tuple[str, str, int] | None) -> CorsRequest | None:
+def read_request(key: tuple) -> CorsRequest | None:
+    """The request of a request_key, as the core sees it; None when it is not CORS."""
+    method, scheme, host, port, path, listen, *wanted = key
     found: dict[bytes, list[str]] = {}
-    for key, value in wanted:
-        found.setdefault(key, []).append(value.decode("utf-8", "surrogateescape"))
+    for name, value in wanted:
+        found.setdefault(name, []).append(value.decode("utf-8", "surrogateescape"))
     if b"origin" not in found or b"upgrade" in found:
         return None  # WebSocket handshakes carry an Origin too, but CORS does not apply to them
     requested_method = found.get(b"access-control-request-method")
     requested_headers = found.get(b"access-control-request-headers")
+    scheme = scheme.decode("utf-8", "surrogateescape")
     return CorsRequest(
-        method=request.method,
-        scheme=request.scheme,
-        host=request.host,
-        port=request.port,
-        path=request.path,
+        method=method.decode("utf-8", "surrogateescape").upper(),
+        scheme=scheme,
+        host=host,
+        port=port,
+        path=path.decode("utf-8", "surrogateescape"),
         origins=tuple(found[b"origin"]),
-        own_origins=own_origins(request.scheme, request.host, request.port, listen),
+        own_origins=own_origins(scheme, host, port, listen),
         request_method=requested_method[0] if requested_method else None,
         request_headers=",".join(requested_headers) if requested_headers else None,
         private_network=found.get(b"access-control-request-private-network", [""])[0].strip().lower() == "true",
         carries_credentials=b"cookie" in found,
     )
+
+
+def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
+    """The request as the core sees it; None when it is not CORS."""
+    key = request_key(f)
+    return None if key is None else read_request(key)
 
 
 def own_origins(scheme: str, host: str, port: int, listen: tuple[str, str, int] | None) -> tuple[str, ...]:
@@ -91,10 +103,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def replace_fields(headers: http.Headers, replaced: tuple[bytes, ...], added) -> None:
+def replace_fields(headers: http.Headers, replaced: tuple[bytes, ...], added: tuple) -> None:
     """Drop the fields whose lowercase names start with `replaced`, append `added`; in one assignment,
     so the other fields keep their bytes and order."""
-    headers.fields = (*[field for field in headers.fields if not field[0].lower().startswith(replaced)], *added)
+    if not replaced:
+        headers.fields = (*headers.fields, *added)
+    else:
+        headers.fields = (*[field for field in headers.fields if not field[0].lower().startswith(replaced)], *added)
 
 
 def vary_fields(names: tuple[str, ...]) -> list[tuple[str, str]]:

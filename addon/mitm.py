@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import weakref
 from collections.abc import Sequence
 
 from mitmproxy import command, ctx, exceptions, flow, flowfilter, http
@@ -13,7 +12,7 @@ from mitmproxy.proxy.mode_specs import ProxyMode
 from . import commands, report
 from .decisionlog import DecisionLog
 from .export import EXPORTERS
-from .flows import is_loopback, make_headers, replace_fields, to_cors_request, vary_fields
+from .flows import is_loopback, make_headers, read_request, replace_fields, request_key, vary_fields
 from .plans import Planner, response_shape
 from .policy import repaired_status
 from .rules import RuleSet, RulesError, load_rules
@@ -21,7 +20,7 @@ from .rules import RuleSet, RulesError, load_rules
 DEFAULT_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.yaml")
 MODES = ("fix", "audit", "off")
 RELOAD_INTERVAL = 0.5
-LOG_LEVELS = {"warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
+IN_FLIGHT_KEPT = 10_000  # past this many, flows that ended without `response` or `error` are let go
 
 
 def compile_filter(expression: str):
@@ -45,7 +44,11 @@ class CorsAddon:
         self._stamp = None
         self._started = False
         self._watcher: asyncio.Task | None = None
-        self._decisions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # flow -> (call, decision, audit) from `request` until `response` or `error` (mitmproxy ends
+        # every flow with one of them). A plain dict: a WeakKeyDictionary cost more per flow than
+        # all the rest of the bookkeeping (bench/README.md).
+        self._in_flight: dict[http.HTTPFlow, tuple] = {}
+        self._trim_at = IN_FLIGHT_KEPT
         self.tally = report.Tally()
         self._log = DecisionLog()
 
@@ -146,38 +149,45 @@ class CorsAddon:
     def request(self, f: http.HTTPFlow) -> None:
         if self.mode == "off" or self.planner is None or f.response or f.error or not f.live:
             return
-        request = to_cors_request(f)
-        decision = self.planner.decide(request, f) if request else None
+        key = request_key(f)
+        call = self.planner.call(key, read_request) if key else None
+        decision = self.planner.decide(call, f) if call else None
         if decision is None:
             return
-        self._decisions[f] = (request, decision, self.mode == "audit")
+        if len(self._in_flight) >= self._trim_at:
+            self._trim_in_flight()
+        self._in_flight[f] = (call, decision, self.mode == "audit")
         if decision.outcome == "answered" and self.mode == "fix":
             f.response = http.Response.make(204, b"", make_headers([*decision.headers, *vary_fields(decision.vary)]))
             f.metadata["cors_answered"] = True
 
+    def _trim_in_flight(self) -> None:
+        for ended in [g for g in self._in_flight if not g.live]:
+            del self._in_flight[ended]
+        self._trim_at = max(IN_FLIGHT_KEPT, 2 * len(self._in_flight))
+
     def responseheaders(self, f: http.HTTPFlow) -> None:
-        entry = self._decisions.get(f)
+        entry = self._in_flight.get(f)
         if entry is None or f.response is None:
             return
-        request, decision, audit = entry
+        call, decision, audit = entry
         headers = f.response.headers
-        plan = self.planner.plan(request, decision, f.response.status_code, response_shape(headers.fields), audit,
+        plan = self.planner.plan(call, decision, f.response.status_code, response_shape(headers.fields), audit,
                                  f.metadata.get("cors_answered", False))
         if plan.rewrite:
             replace_fields(headers, plan.replaced, plan.added)
-        level = LOG_LEVELS[plan.level]
-        if self._log.wants(level):
-            self._log.log(level, plan.line)
-        f.comment = f"{f.comment}\nCORS: {plan.summary}" if f.comment else f"CORS: {plan.summary}"
+        if self._log.wants(plan.level):
+            self._log.log(plan.level, plan.line)
+        f.comment = f"{f.comment}\n{plan.comment}" if f.comment else plan.comment
         f.marked = plan.shown.mark
         f.metadata["cors"] = dict(plan.metadata)
-        self.tally.add(plan.tally_key, plan.tally_entries)
+        self.tally.add(plan.tally_item)
 
     def response(self, f: http.HTTPFlow) -> None:
-        if f.request.data.method != b"OPTIONS":  # only forwarded preflights are repaired here
+        entry = self._in_flight.pop(f, None)
+        if entry is None or f.request.data.method != b"OPTIONS":  # only forwarded preflights are repaired here
             return
-        entry = self._decisions.get(f)
-        if entry is None or entry[2] or entry[1].outcome != "forwarded" or f.response is None:
+        if entry[2] or entry[1].outcome != "forwarded" or f.response is None:
             return
         status = f.response.status_code
         if repaired_status(entry[1], status) == status:
@@ -191,10 +201,10 @@ class CorsAddon:
         f.response.headers.pop("content-length", None)
 
     def error(self, f: http.HTTPFlow) -> None:
-        entry = self._decisions.pop(f, None)
+        entry = self._in_flight.pop(f, None)
         if entry is None or entry[1].outcome not in ("forwarded", "allowed"):
             return
-        request, decision, _ = entry
+        request, decision = entry[0].request, entry[1]
         message = f.error.msg if f.error else "no response"
         self.tally.count_server_down(request, decision.origin)
         logging.warning(

@@ -122,39 +122,45 @@ def metadata(shown: Shown, summary_text: str, headers_set: list[tuple[str, str]]
     }
 
 
+TallyItem = tuple[tuple[str, str], tuple[str, ...]]  # (origin, host:port), what one flow adds to its counts
+
+
 class Tally:
     """Per (origin, host): how many calls were fixed, refused or left blocked, and why."""
 
     def __init__(self) -> None:
-        self.counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.seen: Counter[TallyItem] = Counter()  # counted per item, added up only for the summary
 
     @staticmethod
     def key(request: CorsRequest, origin: str) -> tuple[str, str]:
         return origin[:200], f"{request.host}:{request.port}"
 
     @staticmethod
-    def entries(shown: Shown) -> tuple[str, ...]:
-        """What one flow adds to its (origin, host) counts."""
+    def item(shown: Shown) -> TallyItem:
         d = shown.decision
         if shown.browser is not None and shown.browser.blocked:
-            return "left blocked", f"blocked: {shown.browser.reason}"
-        if d.outcome == "refused":
-            return ("refused",)
-        if d.outcome == "untouched" or shown.audit:
-            return ("passed untouched",)
-        return ("fixed",)
+            entries: tuple[str, ...] = ("left blocked", f"blocked: {shown.browser.reason}")
+        elif d.outcome == "refused":
+            entries = ("refused",)
+        elif d.outcome == "untouched" or shown.audit:
+            entries = ("passed untouched",)
+        else:
+            entries = ("fixed",)
+        return Tally.key(shown.request, d.origin), entries
 
-    def add(self, key: tuple[str, str], entries: tuple[str, ...]) -> None:
-        counts = self.counts[key]
-        for entry in entries:
-            counts[entry] += 1
+    def add(self, item: TallyItem) -> None:
+        self.seen[item] += 1
 
     def count_server_down(self, request: CorsRequest, origin: str) -> None:
-        self.counts[self.key(request, origin)]["server down"] += 1
+        self.add((self.key(request, origin), ("server down",)))
 
     def lines(self) -> list[str]:
+        per_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        for (key, entries), n in self.seen.items():
+            for entry in entries:
+                per_key[key][entry] += n
         lines = []
-        for (origin, host), counts in sorted(self.counts.items()):
+        for (origin, host), counts in sorted(per_key.items()):
             totals = [f"{n} {what}" for what, n in counts.items() if not what.startswith("blocked: ")]
             reasons = [f"{what[9:]} (x{n})" for what, n in counts.items() if what.startswith("blocked: ")]
             lines.append(f"CORS summary: {origin} -> {host}: {', '.join(totals)}"

@@ -6,7 +6,7 @@ import pytest
 from mitmproxy import exceptions
 from mitmproxy.test import taddons, tflow, tutils
 
-from addon.flows import to_cors_request
+from addon.flows import request_key
 from addon.mitm import CorsAddon
 
 ORIGIN = "http://localhost:3000"
@@ -240,6 +240,36 @@ def test_error_hook_explains_a_down_server(configured, caplog):
     assert "although the server is down" in caplog.text
 
 
+def test_flows_are_let_go_when_they_end(configured):
+    addon, _ = configured
+    answered = run(addon, cors_flow("OPTIONS", headers=[("Access-Control-Request-Method", "PUT")]))
+    fetched = run(addon, cors_flow())
+    failed = cors_flow()
+    addon.request(failed)
+    assert failed in addon._in_flight
+    failed.error = tflow.terr("Connection refused")
+    addon.error(failed)
+    assert answered.response.status_code == 204 and "Access-Control-Allow-Origin" in fetched.response.headers
+    assert addon._in_flight == {}
+
+
+def test_flows_that_never_ended_are_let_go_but_live_ones_kept(configured, monkeypatch):
+    monkeypatch.setattr("addon.mitm.IN_FLIGHT_KEPT", 4)
+    addon, _ = configured
+    addon._trim_at = 4
+    live = [cors_flow() for _ in range(3)]
+    ended = cors_flow()
+    for flow in (*live, ended):
+        addon.request(flow)
+    ended.live = False  # as if mitmproxy had finished it without a response or error hook
+    newest = cors_flow()
+    addon.request(newest)
+    assert set(addon._in_flight) == {*live, newest}
+    live[0].response = tutils.tresp()
+    addon.responseheaders(live[0])  # decided before the trim
+    assert live[0].response.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
 def test_audit_mode_changes_nothing_and_explains(configured, caplog):
     addon, tctx = configured
     tctx.configure(addon, cors_mode="audit")
@@ -338,7 +368,7 @@ def test_repeated_calls_reuse_the_plan_but_each_flow_keeps_its_own(configured):
     second = cors_flow(headers=[("Cookie", "a=2")])
     second.comment = "mine"
     run(addon, second, tutils.tresp(headers=((b"Date", b"another day"), (b"Content-Length", b"9"))))
-    assert to_cors_request(first) is to_cors_request(second)  # only whether a cookie was sent counts
+    assert request_key(first) == request_key(second)  # only whether a cookie was sent counts
     assert second.comment == f"mine\n{first.comment}"
     assert second.metadata["cors"] == first.metadata["cors"] and second.metadata["cors"] is not first.metadata["cors"]
     assert second.response.headers["Date"] == "another day"

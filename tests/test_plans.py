@@ -27,15 +27,20 @@ def fields(date=b"Thu, 26 Nov 2026 10:00:00 GMT", allow_origin=None, extra=()):
     return tuple(raw)
 
 
+def call(planner, req):
+    return planner.call(req, lambda key: key)  # the request itself serves as its shape key here
+
+
 def plan(planner, req, raw, status=200, audit=False, answered=False):
-    decision = planner.decide(req)
-    return planner.plan(req, decision, status, response_shape(raw), audit, answered)
+    c = call(planner, req)
+    return planner.plan(c, planner.decide(c), status, response_shape(raw), audit, answered)
 
 
 def test_the_shape_keeps_every_name_but_only_cors_values():
-    shape = response_shape(fields(allow_origin=b"*", extra=[(b"Vary", b"Accept"), (b"Location", b"/x")]))
-    assert shape == ((b"Date", b""), (b"Content-Type", b""), (b"Content-Length", b""), (b"Vary", b"Accept"),
-                     (b"Location", b"/x"), (b"Access-Control-Allow-Origin", b"*"))
+    shape = response_shape(fields(allow_origin=b"*", extra=[(b"Vary", b"Accept"), (b"Location", b"/x"),
+                                                            (b"ACCESS-CONTROL-MAX-AGE", b"5")]))
+    assert shape == (b"Date", b"Content-Type", b"Content-Length", (b"Vary", b"Accept"), (b"Location", b"/x"),
+                     (b"ACCESS-CONTROL-MAX-AGE", b"5"), (b"Access-Control-Allow-Origin", b"*"))
 
 
 def test_calls_that_differ_only_in_what_cors_ignores_share_one_plan():
@@ -61,12 +66,21 @@ def test_a_plan_says_what_an_unmemoized_plan_says():
     planner = Planner(RULES)
     req = request(path="/items?page=2")
     memoized = plan(planner, req, fields(extra=[(b"X-Total", b"1")]))
-    fresh = plan_response(req, planner.decide(req), 200, response_shape(fields(extra=[(b"X-Total", b"1")])),
-                          False, False)
+    fresh = plan_response(req, planner.decide(call(planner, req)), 200,
+                          response_shape(fields(extra=[(b"X-Total", b"1")])), False, False)
     assert (memoized.added, memoized.summary, memoized.line, memoized.metadata) == \
         (fresh.added, fresh.summary, fresh.line, fresh.metadata)
     assert "https://api.example.com/items?page=2" in memoized.line
     assert dict(memoized.set_headers)["Access-Control-Expose-Headers"] == "date, x-total"  # safelisted ones need no exposing
+
+
+def test_fields_are_only_dropped_from_responses_that_have_them():
+    planner = Planner(RULES)
+    plain = plan(planner, request(), fields())
+    assert plain.rewrite and plain.replaced == ()  # the CORS fields are appended to the response's own
+    own = plan(planner, request(), fields(extra=[(b"vary", b"Accept")]))
+    assert own.replaced == (b"access-control-", b"vary")
+    assert (b"Vary", b"Accept, Origin") in own.added
 
 
 def test_decisions_of_rules_with_a_filter_are_taken_per_flow():
@@ -77,14 +91,15 @@ def test_decisions_of_rules_with_a_filter_are_taken_per_flow():
         return subject == "marked"
     rules = parse_rules("rules:\n  - hosts: api.example.com\n    filter: '~marked'\n", compile_filter=lambda text: only_marked)
     planner = Planner(rules)
-    assert planner.decide(request(), "marked").outcome == "allowed"
-    assert planner.decide(request(), "other").outcome == "untouched"
+    assert planner.decide(call(planner, request()), "marked").outcome == "allowed"
+    assert planner.decide(call(planner, request()), "other").outcome == "untouched"
     assert seen == ["marked", "other"]
 
 
 def test_decisions_without_a_filter_are_taken_once():
     planner = Planner(RULES)
-    assert planner.decide(request()) is planner.decide(request())
+    assert call(planner, request()) is call(planner, request())
+    assert planner.decide(call(planner, request())) is planner.decide(call(planner, request()))
 
 
 def test_the_memo_stays_bounded(monkeypatch):
@@ -92,7 +107,7 @@ def test_the_memo_stays_bounded(monkeypatch):
     planner = Planner(RULES)
     for i in range(30):
         plan(planner, request(path=f"/items/{i}"), fields())
-    assert 0 < len(planner._plans) <= 8 and 0 < len(planner._decisions) <= 8
+    assert 0 < len(planner._plans) <= 8 and 0 < len(planner._calls) <= 8
 
 
 def test_the_url_is_the_one_the_browser_prints():
