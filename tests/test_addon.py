@@ -1,5 +1,6 @@
 """The mitmproxy shell under mitmproxy.test.taddons: flows in, flows out."""
 import asyncio
+import gc
 import logging
 
 import pytest
@@ -7,6 +8,7 @@ from mitmproxy import exceptions
 from mitmproxy.test import taddons, tflow, tutils
 
 from addon.flows import request_key
+from addon import mitm
 from addon.mitm import CorsAddon
 
 ORIGIN = "http://localhost:3000"
@@ -238,6 +240,19 @@ def test_error_hook_explains_a_down_server(configured, caplog):
     addon.error(flow)
     assert "the server could not be reached (Connection refused)" in caplog.text
     assert "although the server is down" in caplog.text
+
+
+def test_the_start_up_heap_is_frozen_once(monkeypatch):
+    monkeypatch.setattr(mitm, "_heap_frozen", False)
+    before = gc.get_freeze_count()
+    try:
+        mitm.freeze_start_up_heap()
+        frozen = gc.get_freeze_count()
+        later = [[] for _ in range(10)]  # a second freeze would take these too
+        mitm.freeze_start_up_heap()
+        assert frozen > before and gc.get_freeze_count() == frozen and later
+    finally:
+        gc.unfreeze()
 
 
 def test_flows_are_let_go_when_they_end(configured):
