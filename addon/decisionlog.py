@@ -20,7 +20,7 @@ class DecisionLog:
         self._seen: list[logging.Handler] = []
 
     def wants(self, level: int) -> bool:
-        handlers = logging.getLogger().handlers
+        handlers = logging.root.handlers
         if handlers != self._seen:  # handlers come and go (mitmweb's event store, pytest's caplog)
             self._seen = list(handlers)
             self.logger.handlers = [h for h in handlers if type(h).__name__ != "LegacyLogEvents"]

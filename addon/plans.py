@@ -137,8 +137,10 @@ class Planner:
         """`subject`: what a rule's filter sees (the flow)."""
         return call.decision if call.decision is not None else decide(call.request, self.rules, subject)
 
-    def plan(self, call: Call, decision: Decision, status: int, shape: Shape,
+    def plan(self, call: Call, decision: Decision, status: int, fields: RawFields,
              audit: bool, answered: bool) -> ResponsePlan:
+        """`fields`: the response's raw header fields."""
+        shape = response_shape(fields)
         key = (call, None if decision is call.decision else decision, status, shape, audit, answered)
         plan = self._plans.get(key)
         if plan is None:

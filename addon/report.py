@@ -1,6 +1,7 @@
 """How a decision is shown: the log line, the flow comment, the mark, flow.metadata."""
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -122,14 +123,14 @@ def metadata(shown: Shown, summary_text: str, headers_set: list[tuple[str, str]]
     }
 
 
-TallyItem = tuple[tuple[str, str], tuple[str, ...]]  # (origin, host:port), what one flow adds to its counts
+TallyItem = str  # JSON [origin, host:port, what one flow adds to its counts...]: its hash is cached
 
 
 class Tally:
     """Per (origin, host): how many calls were fixed, refused or left blocked, and why."""
 
     def __init__(self) -> None:
-        self.seen: Counter[TallyItem] = Counter()  # counted per item, added up only for the summary
+        self.seen: dict[TallyItem, int] = {}  # counted per item, added up only for the summary
 
     @staticmethod
     def key(request: CorsRequest, origin: str) -> tuple[str, str]:
@@ -146,19 +147,20 @@ class Tally:
             entries = ("passed untouched",)
         else:
             entries = ("fixed",)
-        return Tally.key(shown.request, d.origin), entries
+        return json.dumps([*Tally.key(shown.request, d.origin), *entries])
 
     def add(self, item: TallyItem) -> None:
-        self.seen[item] += 1
+        self.seen[item] = self.seen.get(item, 0) + 1
 
     def count_server_down(self, request: CorsRequest, origin: str) -> None:
-        self.add((self.key(request, origin), ("server down",)))
+        self.add(json.dumps([*self.key(request, origin), "server down"]))
 
     def lines(self) -> list[str]:
         per_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        for (key, entries), n in self.seen.items():
+        for item, n in self.seen.items():
+            origin, host, *entries = json.loads(item)
             for entry in entries:
-                per_key[key][entry] += n
+                per_key[origin, host][entry] += n
         lines = []
         for (origin, host), counts in sorted(per_key.items()):
             totals = [f"{n} {what}" for what, n in counts.items() if not what.startswith("blocked: ")]

@@ -300,6 +300,7 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
     proxy_cpus, load_cpus = split_cpus()
     configs = {"mitmdump alone": (None, None),
                "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
+               "empty addon + freeze": (None, ROOT / "bench" / "frozen_empty_addon.py"),
                "addon, 1 rule": (rules_text(nginx.port, 1), ROOT / "cors_addon.py"),
                "addon, 10,000 rules": (rules_text(nginx.port, 10_000), ROOT / "cors_addon.py")}
     proxies: list[tuple[str, Proxy]] = []

@@ -33,7 +33,7 @@ def call(planner, req):
 
 def plan(planner, req, raw, status=200, audit=False, answered=False):
     c = call(planner, req)
-    return planner.plan(c, planner.decide(c), status, response_shape(raw), audit, answered)
+    return planner.plan(c, planner.decide(c), status, raw, audit, answered)
 
 
 def test_the_shape_keeps_every_name_but_only_cors_values():
