@@ -33,7 +33,7 @@ def request_key(f: http.HTTPFlow) -> tuple | None:
     one was sent counts."""
     wanted = []
     names = _NAMES
-    for name, value in f.request.headers.fields:
+    for name, value in f.request.data.headers.fields:
         try:
             key = names[name]
         except KeyError:

@@ -63,7 +63,7 @@ class CorsAddon:
         self._stamp = None
         self._started = False
         self._watcher: asyncio.Task | None = None
-        # flow -> (call, decision, audit) from `request` until `response` or `error` (mitmproxy ends
+        # flow -> (call, decision, audit, answered) from `request` until `response` or `error` (mitmproxy ends
         # every flow with one of them). A plain dict: a WeakKeyDictionary's set and get took
         # ~2.3 us per flow under load, the dict's about half that (bench/README.md).
         self._in_flight: dict[http.HTTPFlow, tuple] = {}
@@ -178,8 +178,9 @@ class CorsAddon:
             return
         if len(self._in_flight) >= self._trim_at:
             self._trim_in_flight()
-        self._in_flight[f] = (call, decision, self.mode == "audit")
-        if decision.outcome == "answered" and self.mode == "fix":
+        answered = decision.outcome == "answered" and self.mode == "fix"
+        self._in_flight[f] = (call, decision, self.mode == "audit", answered)
+        if answered:
             f.response = http.Response.make(204, b"", make_headers([*decision.headers, *vary_fields(decision.vary)]))
             f.metadata["cors_answered"] = True
 
@@ -192,16 +193,16 @@ class CorsAddon:
         entry = self._in_flight.get(f)
         if entry is None or f.response is None:
             return
-        call, decision, audit = entry
-        headers = f.response.headers
-        plan = self.planner.plan(call, decision, f.response.status_code, headers.fields, audit,
-                                 f.metadata.get("cors_answered", False))
+        call, decision, audit, answered = entry
+        response = f.response.data
+        headers = response.headers
+        plan = self.planner.plan(call, decision, response.status_code, headers.fields, audit, answered)
         if plan.rewrite:
             replace_fields(headers, plan.replaced, plan.added)
         if self._log.wants(plan.level):
             self._log.log(plan.level, plan.line)
         f.comment = f"{f.comment}\n{plan.comment}" if f.comment else plan.comment
-        f.marked = plan.shown.mark
+        f.marked = plan.mark
         f.metadata["cors"] = dict(plan.metadata)
         self.tally.add(plan.tally_item)
 
@@ -209,10 +210,11 @@ class CorsAddon:
         entry = self._in_flight.pop(f, None)
         if entry is None or f.request.data.method != b"OPTIONS":  # only forwarded preflights are repaired here
             return
-        if entry[2] or entry[1].outcome != "forwarded" or f.response is None:
+        _, decision, audit, _ = entry
+        if audit or decision.outcome != "forwarded" or f.response is None:
             return
         status = f.response.status_code
-        if repaired_status(entry[1], status) == status:
+        if repaired_status(decision, status) == status:
             return
         if f.response.stream:
             logging.warning(f"CORS: cannot turn the streamed {status} preflight reply into 204")
@@ -226,7 +228,8 @@ class CorsAddon:
         entry = self._in_flight.pop(f, None)
         if entry is None or entry[1].outcome not in ("forwarded", "allowed"):
             return
-        request, decision = entry[0].request, entry[1]
+        call, decision, _, _ = entry
+        request = call.request
         message = f.error.msg if f.error else "no response"
         self.tally.count_server_down(request, decision.origin)
         logging.warning(
