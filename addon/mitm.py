@@ -173,7 +173,7 @@ class CorsAddon:
         call = self.planner.call(key, read_request) if key else None
         if call is None:
             return
-        decision = call.decision if call.decision is not None else self.planner.decide(call, f)
+        decision = self.planner.decide(call, f)
         if decision is None:
             return
         if len(self._in_flight) >= self._trim_at:
@@ -202,7 +202,7 @@ class CorsAddon:
         if self._log.wants(plan.level):
             self._log.log(plan.level, plan.line)
         f.comment = f"{f.comment}\n{plan.comment}" if f.comment else plan.comment
-        f.marked = plan.mark
+        f.marked = plan.shown.mark
         f.metadata["cors"] = dict(plan.metadata)
         self.tally.add(plan.tally_item)
 
@@ -226,9 +226,11 @@ class CorsAddon:
 
     def error(self, f: http.HTTPFlow) -> None:
         entry = self._in_flight.pop(f, None)
-        if entry is None or entry[1].outcome not in ("forwarded", "allowed"):
+        if entry is None:
             return
         call, decision, _, _ = entry
+        if decision.outcome not in ("forwarded", "allowed"):
+            return
         request = call.request
         message = f.error.msg if f.error else "no response"
         self.tally.count_server_down(request, decision.origin)

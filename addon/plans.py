@@ -33,7 +33,6 @@ class ResponsePlan:
     added: RawFields
     set_headers: tuple[tuple[str, str], ...]  # the CORS headers the browser gets from the addon
     shown: report.Shown
-    mark: str
     summary: str
     level: int  # logging.WARNING, INFO or DEBUG
     line: str
@@ -95,7 +94,7 @@ def plan_response(request: CorsRequest, decision: Decision, status: int, shape: 
         if any(name.lower().startswith(replaced) for name, _ in fields) else (),
         # The core only writes values it validated (tokens, origins), but a server's Vary may be anything.
         added=tuple((name.encode("ascii"), value.encode("utf-8", "surrogateescape")) for name, value in added),
-        set_headers=set_headers, shown=shown, mark=shown.mark, summary=summary, level=level,
+        set_headers=set_headers, shown=shown, summary=summary, level=level,
         line=report.log_line(shown, summary), comment=f"CORS: {summary}",
         metadata=report.metadata(shown, summary, list(set_headers), server_response),
         tally_item=report.Tally.item(shown),
