@@ -31,9 +31,10 @@ def request_key(f: http.HTTPFlow) -> tuple | None:
     None when it carries none of the CORS fields (no Origin: the common case). Requests of one
     shape get one decision: a page repeats its calls. Cookie values are left out, only whether
     one was sent counts."""
+    data = f.request.data
     wanted = []
     names = _NAMES
-    for name, value in f.request.data.headers.fields:
+    for name, value in data.headers.fields:
         try:
             key = names[name]
         except KeyError:
@@ -42,7 +43,7 @@ def request_key(f: http.HTTPFlow) -> tuple | None:
             wanted.append((key, b"" if key == b"cookie" else value))
     if not wanted:
         return None
-    data, client = f.request.data, f.client_conn
+    client = f.client_conn
     listen = None
     if isinstance(client.proxy_mode, ReverseMode) and client.sockname:
         listen = ("https" if client.tls_established else "http", *client.sockname[:2])

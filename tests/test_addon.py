@@ -7,8 +7,8 @@ import pytest
 from mitmproxy import exceptions
 from mitmproxy.test import taddons, tflow, tutils
 
-from addon.flows import request_key
 from addon import mitm
+from addon.flows import request_key
 from addon.mitm import CorsAddon
 
 ORIGIN = "http://localhost:3000"
