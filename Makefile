@@ -6,7 +6,7 @@ VENV ?= .venv
 ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: run web dump demo test test-fast screenshot bench system-deps clean
+.PHONY: run web dump demo test test-fast screenshot bench bench-instructions system-deps clean
 
 # The tool needs mitmproxy and pyyaml; the tests add browsers' drivers and the apps they compare.
 $(BIN)/.installed: pyproject.toml
@@ -55,6 +55,13 @@ bench: system-deps $(BIN)/.installed-test
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q wrk nginx; }
 	$(BIN)/python bench/bench.py $(ARGS)
+
+# Instructions per request under valgrind: steadier than throughput on a shared machine.
+bench-instructions: system-deps $(BIN)/.installed-test
+	@command -v valgrind >/dev/null && command -v nginx >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q valgrind nginx; }
+	$(BIN)/python bench/instructions.py $(ARGS)
 
 # Regenerates docs/mitmweb.png (the README's screenshot) from the mitmweb test.
 screenshot: system-deps $(BIN)/.installed-test

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -107,7 +108,7 @@ class Proxy:
     """mitmdump in reverse mode, optionally with a script (the addon by default) and a rules file."""
 
     def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn",
-                 script: Path | None = ROOT / "cors_addon.py", cpus: set[int] | None = None):
+                 script: Path | None = ROOT / "cors_addon.py", cpus: set[int] | None = None, hash_seed: int = 0):
         self.port = free_port()
         args = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
                 "--listen-host", "127.0.0.1", "-p", str(self.port), "--set", f"confdir={folder}",
@@ -120,6 +121,7 @@ class Proxy:
             args += ["--set", f"cors_rules={self.rules_path}"]
         self.output = open(folder / f"mitmdump-{self.port}.log", "w")
         self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT,
+                                        env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)),
                                         preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
         wait_port(self.port, 60)
 
@@ -257,8 +259,8 @@ def preflight_saving(folder: Path) -> dict | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=3, help="duration of each wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per configuration (median)")
+    parser.add_argument("--seconds", type=int, default=2, help="duration of each wrk run")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds; each runs every process once per load")
     parser.add_argument("--processes", type=int, default=3, help="mitmdump processes per configuration")
     parser.add_argument("--json", help="also write the raw results here")
     args = parser.parse_args()
@@ -296,7 +298,10 @@ def split_cpus() -> tuple[set[int] | None, set[int] | None]:
 
 def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
     """Several mitmdump processes per configuration (one process can be a few % off another
-    for no reason of its own), each run in every round; medians over all runs."""
+    for no reason of its own; process i of every configuration gets hash seed i), each run in
+    every round, in a new random order each time. The machine's speed drifts by more than the
+    differences measured, so each round compares a configuration with mitmdump alone in that
+    same round; a row's ratio is the median over rounds, shown with the lowest and highest."""
     proxy_cpus, load_cpus = split_cpus()
     configs = {"mitmdump alone": (None, None),
                "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
@@ -305,26 +310,32 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
                "addon, 10,000 rules": (rules_text(nginx.port, 10_000), ROOT / "cors_addon.py")}
     proxies: list[tuple[str, Proxy]] = []
     saved_affinity = os.sched_getaffinity(0)
+    shuffle = random.Random(1).shuffle
     try:
         if load_cpus:
             os.sched_setaffinity(0, load_cpus)  # wrk and nginx inherit it
-        for _ in range(args.processes):
+        for seed in range(1, args.processes + 1):
             for name, (rules, script) in configs.items():
-                proxies.append((name, Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus)))
+                proxies.append((name, Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus,
+                                            hash_seed=seed)))
         runs: dict = {}
         for _, proxy in proxies:  # warm up
             wrk(proxy.port, "get", 8, 1, folder)
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             for kind in ("get", "preflight"):
                 for connections in (1, 8):
-                    for name, proxy in proxies:
+                    order = proxies[:]
+                    shuffle(order)
+                    for name, proxy in order:
                         before = proxy.cpu_seconds()
                         run = wrk(proxy.port, kind, connections, args.seconds, folder)
                         run["cpu_us"] = (proxy.cpu_seconds() - before) / max(run["requests"], 1) * 1e6
+                        run["round"] = round_
                         runs.setdefault((name, kind, connections), []).append(run)
         results["load"] = {
             key: {metric: statistics.median(r[metric] for r in rs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
             | {"errors": sum(r["errors"] for r in rs), "runs": len(rs)}
+            | ratios_by_round(rs, runs[("mitmdump alone", *key[1:])], args.rounds)
             for key, rs in runs.items()
         }
         memory = {}
@@ -339,22 +350,30 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
             proxy.stop()
 
 
+def ratios_by_round(runs: list[dict], alone: list[dict], rounds: int) -> dict:
+    """Throughput over mitmdump alone's in the same round: median of the rounds, lowest, highest."""
+    ratios = [statistics.median(r["rps"] for r in runs if r["round"] == i)
+              / statistics.median(r["rps"] for r in alone if r["round"] == i) for i in range(rounds)]
+    return {"vs_alone": statistics.median(ratios), "vs_alone_low": min(ratios), "vs_alone_high": max(ratios)}
+
+
 def print_table(results: dict) -> None:
     print(f"\nMachine: {results['machine']}\n")
     load = results["load"]
     runs = load[("mitmdump alone", "get", 1)]["runs"]
     print(f"1. Through mitmdump (reverse mode to nginx), wrk -t1; median of {runs} runs per row "
-          f"({results['processes']} processes x {results['rounds']} rounds)")
+          f"({results['processes']} processes x {results['rounds']} rounds); vs alone: median of the rounds' "
+          "ratios (lowest-highest round)")
     print(f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'cpu us/req':>10} {'vs alone':>9}")
+          f"{'cpu us/req':>10} {'vs alone':>9}  {'rounds':>11}")
     for kind in ("get", "preflight"):
         for connections in (1, 8):
-            alone = load[("mitmdump alone", kind, connections)]["rps"]
             for name in dict.fromkeys(name for name, _, _ in load):  # in the order measured
                 m = load[(name, kind, connections)]
                 label = "CORS GET" if kind == "get" else "preflight"
                 print(f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
-                      f"{m['p99_ms']:>8.2f} {m['cpu_us']:>10.0f} {m['rps'] / alone:>9.3f}"
+                      f"{m['p99_ms']:>8.2f} {m['cpu_us']:>10.0f} {m['vs_alone']:>9.3f}  "
+                      f"{m['vs_alone_low']:.3f}-{m['vs_alone_high']:.3f}"
                       + (f"  errors {m['errors']}" if m["errors"] else ""))
     d = results["decision_us"]
     print("\n2. Pure core (decide + response headers), median per call")
