@@ -39,12 +39,7 @@ def _backend():
         def compose(text: str):
             return yaml.compose(text, Loader=loader)
 
-        constructor = yaml.SafeLoader("")
-
-        def construct_scalar(node):
-            return constructor.construct_object(node, deep=True)
-
-        return compose, construct_scalar, yaml.MarkedYAMLError, yaml.YAMLError
+        return compose, _scalar_constructor(yaml.SafeLoader("")), yaml.MarkedYAMLError, yaml.YAMLError
     except ImportError:  # pragma: no cover - exercised by the ruamel test
         return _ruamel_backend()
 
@@ -56,12 +51,21 @@ def _ruamel_backend():
     def compose(text: str):
         return YAML(typ="safe", pure=True).compose(text)
 
-    constructor = YAML(typ="safe", pure=True).constructor
+    return compose, _scalar_constructor(YAML(typ="safe", pure=True).constructor), MarkedYAMLError, YAMLError
+
+
+def _scalar_constructor(constructor):
+    """The loader remembers every node it constructed, and sits in reference cycles of its own: for
+    10,000 rules that kept ~180,000 objects (21 MB) until a full collection, which then paused the
+    proxy's event loop after each reload. Forgetting each node at once lets them go with the text."""
 
     def construct_scalar(node):
-        return constructor.construct_object(node, deep=True)
+        try:
+            return constructor.construct_object(node, deep=True)
+        finally:
+            constructor.constructed_objects.clear()
 
-    return compose, construct_scalar, MarkedYAMLError, YAMLError
+    return construct_scalar
 
 
 def load_yaml(text: str, backend=None) -> Any:
