@@ -336,7 +336,7 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
             key: {metric: statistics.median(r[metric] for r in rs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
             | {"errors": sum(r["errors"] for r in rs), "runs": len(rs)}
             | ratios_by_round(rs, runs[("mitmdump alone", *key[1:])], args.rounds)
-            for key, rs in runs.items()
+            for key, rs in sorted(runs.items(), key=lambda item: list(configs).index(item[0][0]))
         }
         memory = {}
         for name in ("mitmdump alone", "addon, 1 rule"):
@@ -368,7 +368,7 @@ def print_table(results: dict) -> None:
           f"{'cpu us/req':>10} {'vs alone':>9}  {'rounds':>11}")
     for kind in ("get", "preflight"):
         for connections in (1, 8):
-            for name in dict.fromkeys(name for name, _, _ in load):  # in the order measured
+            for name in dict.fromkeys(name for name, _, _ in load):
                 m = load[(name, kind, connections)]
                 label = "CORS GET" if kind == "get" else "preflight"
                 print(f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
