@@ -56,8 +56,8 @@ def _ruamel_backend():
 
 def _scalar_constructor(constructor):
     """The loader remembers every node it constructed, and sits in reference cycles of its own: for
-    10,000 rules that kept ~180,000 objects (21 MB) until a full collection, which then paused the
-    proxy's event loop after each reload. Forgetting each node at once lets them go with the text."""
+    10,000 rules that kept ~180,000 objects (21 MB) alive until the next full collection, after
+    every load. Forgetting each node at once lets them go with the text."""
 
     def construct_scalar(node):
         try:
