@@ -182,6 +182,20 @@ def test_ruamel_backend_gives_the_same_rules_and_lines():
     assert with_ruamel.value.problems == with_pyyaml.value.problems
 
 
+def test_loaded_rules_are_the_parsed_rules(tmp_path):
+    """load_rules hands out a compact copy of the parsed rules (see load_rules); the same rules."""
+    text = ("rules:\n  - name: api\n    hosts: [api.example.com, '*.example.org:8443']\n"
+            "    paths: ['/v1/*']\n    allow_origins: ['http://localhost:3000']\n"
+            "    allow_credentials: true\n    allow_headers: [X-Token]\n    max_age: 60\n"
+            "  - name: other\n    hosts: [other.example.com]\n    preflight: forward\n")
+    path = tmp_path / "rules.yaml"
+    path.write_text(text)
+    loaded, parsed = load_rules(str(path)), parse_rules(text, str(path))
+    assert loaded is not parsed
+    assert loaded == parsed
+    assert loaded.index.lookup("api.example.com", 443, "/v1/items").name == "api"
+
+
 @pytest.mark.parametrize("backend", ["pyyaml", "ruamel"])
 def test_loading_leaves_nothing_for_the_cyclic_collector(monkeypatch, backend):
     """A load must not leave the parsed text to the collector: for 10,000 rules that was ~180,000
