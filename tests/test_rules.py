@@ -190,10 +190,27 @@ def test_loaded_rules_are_the_parsed_rules(tmp_path):
             "  - name: other\n    hosts: [other.example.com]\n    preflight: forward\n")
     path = tmp_path / "rules.yaml"
     path.write_text(text)
-    loaded, parsed = load_rules(str(path)), parse_rules(text, str(path))
-    assert loaded is not parsed
-    assert loaded == parsed
+    loaded = load_rules(str(path))
+    assert loaded == parse_rules(text, str(path))
     assert loaded.index.lookup("api.example.com", 443, "/v1/items").name == "api"
+
+
+def test_load_rules_copies_filters_and_keeps_those_it_cannot(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - hosts: a.com\n    filter: '~m POST'\n")
+    compiled = []
+
+    def compile_plain(expression):
+        compiled.append(("filter", expression))
+        return compiled[-1]
+
+    copied = load_rules(str(path), compile_plain).rules[0].filter
+    assert copied == ("filter", "~m POST") and copied is not compiled[0]
+
+    def unpicklable(flow):
+        return True
+
+    assert load_rules(str(path), lambda expression: unpicklable).rules[0].filter is unpicklable
 
 
 @pytest.mark.parametrize("backend", ["pyyaml", "ruamel"])
