@@ -104,21 +104,37 @@ class SlowUpstream:
         self.server.shutdown()
 
 
+# name -> (number of rules, script): the configurations measured here and in instructions.py
+CONFIGURATIONS = {"mitmdump alone": (None, None),
+                  "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
+                  "empty addon + freeze": (None, ROOT / "bench" / "frozen_empty_addon.py"),
+                  "addon, 1 rule": (1, ROOT / "cors_addon.py"),
+                  "addon, 10,000 rules": (10_000, ROOT / "cors_addon.py")}
+
+
+def mitmdump_command(folder: Path, upstream_port: int, port: int, script: Path | None, rules: str | None,
+                     verbosity: str = "warn") -> list[str]:
+    """mitmdump in reverse mode to 127.0.0.1:upstream_port; `rules` goes to folder/rules-PORT.yaml."""
+    command = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
+               "--listen-host", "127.0.0.1", "-p", str(port), "--set", f"confdir={folder}",
+               "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}"]
+    if script is not None:
+        command += ["-s", str(script)]
+    if rules is not None:
+        path = folder / f"rules-{port}.yaml"
+        path.write_text(rules)
+        command += ["--set", f"cors_rules={path}"]
+    return command
+
+
 class Proxy:
     """mitmdump in reverse mode, optionally with a script (the addon by default) and a rules file."""
 
     def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn",
                  script: Path | None = ROOT / "cors_addon.py", cpus: set[int] | None = None, hash_seed: int = 0):
         self.port = free_port()
-        args = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
-                "--listen-host", "127.0.0.1", "-p", str(self.port), "--set", f"confdir={folder}",
-                "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}"]
-        if script is not None:
-            args += ["-s", str(script)]
-        if rules is not None:
-            self.rules_path = folder / f"rules-{self.port}.yaml"
-            self.rules_path.write_text(rules)
-            args += ["--set", f"cors_rules={self.rules_path}"]
+        self.rules_path = folder / f"rules-{self.port}.yaml"
+        args = mitmdump_command(folder, upstream_port, self.port, script, rules, verbosity)
         self.output = open(folder / f"mitmdump-{self.port}.log", "w")
         self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT,
                                         env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)),
@@ -305,11 +321,8 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
     differences measured, so each round compares a configuration with mitmdump alone in that
     same round; a row's ratio is the median over rounds, shown with the lowest and highest."""
     proxy_cpus, load_cpus = split_cpus()
-    configs = {"mitmdump alone": (None, None),
-               "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
-               "empty addon + freeze": (None, ROOT / "bench" / "frozen_empty_addon.py"),
-               "addon, 1 rule": (rules_text(nginx.port, 1), ROOT / "cors_addon.py"),
-               "addon, 10,000 rules": (rules_text(nginx.port, 10_000), ROOT / "cors_addon.py")}
+    configs = {name: (rules_text(nginx.port, count) if count else None, script)
+               for name, (count, script) in CONFIGURATIONS.items()}
     proxies: list[tuple[str, Proxy]] = []
     saved_affinity = os.sched_getaffinity(0)
     shuffle = random.Random(1).shuffle

@@ -21,15 +21,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import ORIGIN, ROOT, Nginx, rules_text
+from bench import CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text
 from net import free_port, wait_port
-
-CONFIGS = {"mitmdump alone": (None, None),
-           "empty addon (-s)": (None, "bench/empty_addon.py"),
-           "empty addon + freeze": (None, "bench/frozen_empty_addon.py"),
-           "addon, 1 rule": (1, "cors_addon.py"),
-           "addon, 10,000 rules": (10_000, "cors_addon.py")}
-
 
 def get(port: int, count: int) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -49,18 +42,10 @@ def counted(folder: Path, pid: int, part: int) -> int:
 
 
 def measure(folder: Path, upstream_port: int, name: str, requests: int, idle: float) -> dict:
-    count, script = CONFIGS[name]
+    count, script = CONFIGURATIONS[name]
     port = free_port()
-    args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.%p",
-            sys.executable, str(Path(sys.executable).parent / "mitmdump"),
-            "--mode", f"reverse:http://127.0.0.1:{upstream_port}", "--listen-host", "127.0.0.1", "-p", str(port),
-            "--set", f"confdir={folder}/conf-{port}", "--set", "flow_detail=0", "--set", "termlog_verbosity=warn"]
-    if script:
-        args += ["-s", str(ROOT / script)]
-    if count:
-        rules = folder / f"rules-{port}.yaml"
-        rules.write_text(rules_text(upstream_port, count))
-        args += ["--set", f"cors_rules={rules}"]
+    args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.%p", sys.executable,
+            *mitmdump_command(folder, upstream_port, port, script, rules_text(upstream_port, count) if count else None)]
     with open(folder / f"valgrind-{port}.log", "w") as log:
         process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONHASHSEED="0"))
     control = ["callgrind_control", str(process.pid)]
@@ -98,7 +83,7 @@ def main() -> int:
         try:
             with ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 1))) as pool:
                 jobs = {name: pool.submit(measure, folder, nginx.port, name, args.requests, args.idle)
-                        for name in CONFIGS}
+                        for name in CONFIGURATIONS}
                 results = {name: job.result() for name, job in jobs.items()}
         finally:
             nginx.stop()
