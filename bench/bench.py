@@ -112,16 +112,20 @@ CONFIGURATIONS = {"mitmdump alone": (None, None),
                   "addon, 10,000 rules": (10_000, ROOT / "cors_addon.py")}
 
 
+def rules_file(folder: Path, port: int) -> Path:
+    return folder / f"rules-{port}.yaml"
+
+
 def mitmdump_command(folder: Path, upstream_port: int, port: int, script: Path | None, rules: str | None,
                      verbosity: str = "warn") -> list[str]:
-    """mitmdump in reverse mode to 127.0.0.1:upstream_port; `rules` goes to folder/rules-PORT.yaml."""
+    """mitmdump in reverse mode to 127.0.0.1:upstream_port; `rules` goes to rules_file(folder, port)."""
     command = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
                "--listen-host", "127.0.0.1", "-p", str(port), "--set", f"confdir={folder}",
                "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}"]
     if script is not None:
         command += ["-s", str(script)]
     if rules is not None:
-        path = folder / f"rules-{port}.yaml"
+        path = rules_file(folder, port)
         path.write_text(rules)
         command += ["--set", f"cors_rules={path}"]
     return command
@@ -133,7 +137,7 @@ class Proxy:
     def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn",
                  script: Path | None = ROOT / "cors_addon.py", cpus: set[int] | None = None, hash_seed: int = 0):
         self.port = free_port()
-        self.rules_path = folder / f"rules-{self.port}.yaml"
+        self.rules_path = rules_file(folder, self.port)
         args = mitmdump_command(folder, upstream_port, self.port, script, rules, verbosity)
         self.output = open(folder / f"mitmdump-{self.port}.log", "w")
         self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT,
