@@ -105,7 +105,8 @@ class SlowUpstream:
 
 
 # name -> (number of rules, script): the configurations measured here and in instructions.py
-CONFIGURATIONS = {"mitmdump alone": (None, None),
+ALONE = "mitmdump alone"
+CONFIGURATIONS = {ALONE: (None, None),
                   "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
                   "empty addon + freeze": (None, ROOT / "bench" / "frozen_empty_addon.py"),
                   "addon, 1 rule": (1, ROOT / "cors_addon.py"),
@@ -281,8 +282,9 @@ def preflight_saving(folder: Path) -> dict | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=2, help="duration of each wrk run")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds; each runs every process once per load")
+    parser.add_argument("--seconds", type=int, default=1, help="duration of each wrk run")
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="rounds; each pairs every process once per load with a run of mitmdump alone")
     parser.add_argument("--processes", type=int, default=3, help="mitmdump processes per configuration")
     parser.add_argument("--json", help="also write the raw results here")
     args = parser.parse_args()
@@ -320,71 +322,81 @@ def split_cpus() -> tuple[set[int] | None, set[int] | None]:
 
 def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
     """Several mitmdump processes per configuration (one process can be a few % off another
-    for no reason of its own; process i of every configuration gets hash seed i), each run in
-    every round, in a new random order each time. The machine's speed drifts by more than the
-    differences measured, so each round compares a configuration with mitmdump alone in that
-    same round; a row's ratio is the median over rounds, shown with the lowest and highest."""
+    for no reason of its own; process i of every configuration gets hash seed i + 1). The machine's
+    speed drifts by more than the differences measured, so every run of a configuration is
+    paired with a run of mitmdump alone right next to it (which goes first alternates), and a
+    row's ratio is the median of its pairs' ratios. mitmdump alone is paired with another
+    mitmdump alone: its ratio is what this method reads where there is no difference."""
     proxy_cpus, load_cpus = split_cpus()
     configs = {name: (rules_text(nginx.port, count) if count else None, script)
                for name, (count, script) in CONFIGURATIONS.items()}
-    proxies: list[tuple[str, Proxy]] = []
+    processes: dict[tuple[str, int], Proxy] = {}
     saved_affinity = os.sched_getaffinity(0)
     shuffle = random.Random(1).shuffle
     try:
         if load_cpus:
             os.sched_setaffinity(0, load_cpus)  # wrk and nginx inherit it
-        for seed in range(1, args.processes + 1):
+        for index in range(args.processes):
             for name, (rules, script) in configs.items():
-                proxies.append((name, Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus,
-                                            hash_seed=seed)))
-        runs: dict = {}
-        for _, proxy in proxies:  # warm up
+                processes[(name, index)] = Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus,
+                                                hash_seed=index + 1)
+        for proxy in processes.values():  # warm up
             wrk(proxy.port, "get", 8, 1, folder)
+        runs: dict = {}
         for round_ in range(args.rounds):
             for kind in ("get", "preflight"):
                 for connections in (1, 8):
-                    order = proxies[:]
-                    shuffle(order)
-                    for name, proxy in order:
-                        before = proxy.cpu_seconds()
-                        run = wrk(proxy.port, kind, connections, args.seconds, folder)
-                        run["cpu_us"] = (proxy.cpu_seconds() - before) / max(run["requests"], 1) * 1e6
-                        run["round"] = round_
+                    pairs = list(processes)
+                    shuffle(pairs)
+                    for i, (name, index) in enumerate(pairs):
+                        alone_index = (index + 1) % args.processes if name == ALONE else index
+                        measured, reference = processes[(name, index)], processes[(ALONE, alone_index)]
+                        order = (measured, reference) if (round_ + i) % 2 == 0 else (reference, measured)
+                        done = {proxy: timed_run(proxy, kind, connections, args.seconds, folder) for proxy in order}
+                        run, alone = done[measured], done[reference]
+                        run["vs_alone"] = run["rps"] / alone["rps"]
                         runs.setdefault((name, kind, connections), []).append(run)
-        results["load"] = {
-            key: {metric: statistics.median(r[metric] for r in rs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
-            | {"errors": sum(r["errors"] for r in rs), "runs": len(rs)}
-            | ratios_by_round(rs, runs[("mitmdump alone", *key[1:])], args.rounds)
-            for key, rs in sorted(runs.items(), key=lambda item: list(configs).index(item[0][0]))
-        }
+        results["load"] = {key: summary(rs) for key, rs in
+                           sorted(runs.items(), key=lambda item: list(configs).index(item[0][0]))}
         memory = {}
-        for name in ("mitmdump alone", "addon, 1 rule"):
-            proxy = next(p for n, p in proxies if n == name)
+        for name in (ALONE, "addon, 1 rule"):
+            proxy = processes[(name, 0)]
             done = wrk(proxy.port, "get", 8, 120, folder, stop_after=20_000)
             memory[name] = {"requests_total": done["requests"], "peak_rss_mb": proxy.peak_rss_mb()}
         results["memory"] = memory
     finally:
         os.sched_setaffinity(0, saved_affinity)
-        for _, proxy in proxies:
+        for proxy in processes.values():
             proxy.stop()
 
 
-def ratios_by_round(runs: list[dict], alone: list[dict], rounds: int) -> dict:
-    """Throughput over mitmdump alone's in the same round: median of the rounds, lowest, highest."""
-    ratios = [statistics.median(r["rps"] for r in runs if r["round"] == i)
-              / statistics.median(r["rps"] for r in alone if r["round"] == i) for i in range(rounds)]
-    return {"vs_alone": statistics.median(ratios), "vs_alone_low": min(ratios), "vs_alone_high": max(ratios)}
+def timed_run(proxy: Proxy, kind: str, connections: int, seconds: float, folder: Path) -> dict:
+    before = proxy.cpu_seconds()
+    run = wrk(proxy.port, kind, connections, seconds, folder)
+    run["cpu_us"] = (proxy.cpu_seconds() - before) / max(run["requests"], 1) * 1e6
+    return run
+
+
+def summary(runs: list[dict]) -> dict:
+    """Medians of a row's runs; its ratio to mitmdump alone as the median of the pairs, with the
+    middle half of the pairs' ratios (the quartiles)."""
+    ratios = [r["vs_alone"] for r in runs]
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return ({metric: statistics.median(r[metric] for r in runs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
+            | {"errors": sum(r["errors"] for r in runs), "runs": len(runs),
+               "vs_alone": statistics.median(ratios), "vs_alone_low": low, "vs_alone_high": high})
 
 
 def print_table(results: dict) -> None:
     print(f"\nMachine: {results['machine']}\n")
     load = results["load"]
-    runs = load[("mitmdump alone", "get", 1)]["runs"]
+    runs = load[(ALONE, "get", 1)]["runs"]
     print(f"1. Through mitmdump (reverse mode to nginx), wrk -t1; median of {runs} runs per row "
-          f"({results['processes']} processes x {results['rounds']} rounds); vs alone: median of the rounds' "
-          "ratios (lowest-highest round)")
+          f"({results['processes']} processes x {results['rounds']} rounds); vs alone: median of the ratios to a "
+          "run of mitmdump alone next to each run (middle half of those ratios); alone's own row: to another "
+          "mitmdump alone")
     print(f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'cpu us/req':>10} {'vs alone':>9}  {'rounds':>11}")
+          f"{'cpu us/req':>10} {'vs alone':>9}  {'middle half':>11}")
     for kind in ("get", "preflight"):
         for connections in (1, 8):
             for name in dict.fromkeys(name for name, _, _ in load):

@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text
+from bench import ALONE, CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text
 from net import free_port, wait_port
 
 def get(port: int, count: int) -> None:
@@ -87,7 +87,7 @@ def main() -> int:
                 results = {name: job.result() for name, job in jobs.items()}
         finally:
             nginx.stop()
-    alone = results["mitmdump alone"]["per_request"]
+    alone = results[ALONE]["per_request"]
     print(f"\nInstructions per CORS GET in mitmdump (callgrind, {args.requests} sequential requests, "
           "timers taken off)")
     print(f"{'configuration':22} {'instructions':>13} {'over alone':>11} {'alone / this':>13} {'timers':>7}")
