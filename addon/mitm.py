@@ -232,14 +232,11 @@ class CorsAddon:
         if decision.outcome not in ("forwarded", "allowed"):
             return
         request = call.request
-        message = f.error.msg if f.error else "no response"
-        self.tally.count_server_down(request, decision.origin)
-        logging.warning(
-            f"CORS {request.method} {request.url} from {decision.origin}: the server could not be "
-            f"reached ({message}). mitmproxy answers 502 without CORS headers, so the browser reports "
-            "a CORS error (\"No 'Access-Control-Allow-Origin' header is present on the requested "
-            "resource.\") although the server is down."
-        )
+        status = f.response.status_code if f.response else None
+        self.tally.count_failure(request, decision.origin, status)
+        error = f.error.msg if f.error else "no response"
+        text = report.failure_text(error, status, bool(f.response and f.response.stream))
+        logging.warning(f"CORS {request.method} {request.url} from {decision.origin}: {text}")
 
     # Commands (names: a-z and dots, so mitmweb can call them).
 

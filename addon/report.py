@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .policy import CorsRequest, Decision
-from .verdict import Verdict
+from .verdict import NO_ALLOW_ORIGIN, Verdict
 
 MARKS = {
     "answered": ":white_check_mark:",
@@ -152,8 +152,8 @@ class Tally:
     def add(self, item: TallyItem) -> None:
         self.seen[item] = self.seen.get(item, 0) + 1
 
-    def count_server_down(self, request: CorsRequest, origin: str) -> None:
-        self.add(json.dumps([*self.key(request, origin), "server down"]))
+    def count_failure(self, request: CorsRequest, origin: str, status: int | None) -> None:
+        self.add(json.dumps([*self.key(request, origin), "server down" if status is None else "response broke off"]))
 
     def lines(self) -> list[str]:
         per_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -168,3 +168,17 @@ class Tally:
             lines.append(f"CORS summary: {origin} -> {host}: {', '.join(totals)}"
                          + (f"; why: {' | '.join(reasons)}" if reasons else ""))
         return lines
+
+
+def failure_text(error: str, status: int | None, streamed: bool) -> str:
+    """Why a CORS call the rules allow still fails when the exchange with the server breaks:
+    `status` is the server's when its response headers arrived, None when none did."""
+    if status is None:
+        return (f"the server could not be reached ({error}). mitmproxy answers 502 without CORS headers, "
+                f"so the browser reports a CORS error (\"{NO_ALLOW_ORIGIN}\") although the server is down.")
+    broke_off = f"the server's {status} response broke off after its headers ({error})."
+    if streamed:
+        return (f"{broke_off} The headers, with the CORS headers, had already gone to the browser, which "
+                "reports a network error (such as net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.")
+    return (f"{broke_off} mitmproxy answers 502 without CORS headers instead, so the browser reports a CORS "
+            f"error (\"{NO_ALLOW_ORIGIN}\") although the server answered.")

@@ -20,6 +20,7 @@ ALWAYS_READABLE = frozenset({
 })
 NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})
 PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
+NO_ALLOW_ORIGIN = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
 VALID_VALUE = " Have the server send the header with a valid value."
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")
@@ -90,7 +91,7 @@ def cors_check(origin: str, credentials: bool, allow_origin: str | None,
                allow_credentials: str | None) -> None:
     """The CORS check on one response. Raises _Blocked with Chromium's wording."""
     if allow_origin is None:
-        raise _Blocked("No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        raise _Blocked(NO_ALLOW_ORIGIN,
                        "CORSMissingAllowOrigin", f"send Access-Control-Allow-Origin: {origin}")
     value = allow_origin
     if value == "*":

@@ -232,14 +232,32 @@ def test_listen_warning(configured, caplog):
     assert "mitmproxy listens on" not in caplog.text
 
 
-def test_error_hook_explains_a_down_server(configured, caplog):
+@pytest.mark.parametrize("status, streamed, expected, tallied", [
+    (None, False, "the server could not be reached (Connection refused). mitmproxy answers 502 without CORS "
+     "headers, so the browser reports a CORS error (\"No 'Access-Control-Allow-Origin' header is present on "
+     "the requested resource.\") although the server is down.", "1 server down"),
+    (200, False, "the server's 200 response broke off after its headers (Connection refused). mitmproxy "
+     "answers 502 without CORS headers instead, so the browser reports a CORS error", "1 response broke off"),
+    (200, True, "the server's 200 response broke off after its headers (Connection refused). The headers, "
+     "with the CORS headers, had already gone to the browser, which reports a network error (such as "
+     "net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.", "1 response broke off"),
+])
+def test_error_hook_explains_how_the_exchange_broke(configured, caplog, status, streamed, expected, tallied):
+    caplog.set_level(logging.INFO)
     addon, _ = configured
     flow = cors_flow()
     addon.request(flow)
+    if status is not None:
+        flow.response = tutils.tresp(status_code=status)
+        flow.response.stream = streamed
+        addon.responseheaders(flow)
     flow.error = tflow.terr("Connection refused")
     addon.error(flow)
-    assert "the server could not be reached (Connection refused)" in caplog.text
-    assert "although the server is down" in caplog.text
+    assert f"CORS GET http://address:22/path from {ORIGIN}: {expected}" in caplog.text
+    caplog.clear()
+    addon.done()
+    summary = [r.message for r in caplog.records if r.message.startswith(f"CORS summary: {ORIGIN} -> address:22: ")]
+    assert len(summary) == 1 and tallied in summary[0].split(": ")[-1].split(", ")
 
 
 def test_the_start_up_heap_is_frozen_once(monkeypatch):

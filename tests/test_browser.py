@@ -218,6 +218,39 @@ def test_error_statuses_reach_the_page(page, servers, status):
     assert result["body"] == f'{{"status": {status}}}'
 
 
+
+# The server hangs up in the middle of its body: what the browser reports is what the log says.
+
+def test_response_broken_off_is_a_cors_error_in_the_browser(page, proxy, servers):
+    url = api_url(servers, "/open/truncated")
+    result = page.fetch(url)
+    assert not result["ok"] and result["error"] == "TypeError: Failed to fetch", result
+    assert result["console"] == (f"Access to fetch at '{url}' from origin '{page.origin}' has been blocked by "
+                                 "CORS policy: No 'Access-Control-Allow-Origin' header is present on the "
+                                 "requested resource.")
+    proxy.wait_for(f"CORS GET {url} from {page.origin}: the server's 200 response broke off after its headers")
+    proxy.wait_for("so the browser reports a CORS error (\"No 'Access-Control-Allow-Origin' header is present")
+
+
+def test_streamed_response_broken_off_is_a_network_error(playwright, servers, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{servers["api"].port}"]\n')
+    with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "stream_large_bodies=1") as streaming:
+        chromium = launch(playwright, streaming.port)
+        page = Page(chromium, servers["page"].origin)
+        try:
+            url = f"http://127.0.0.1:{servers['api'].port}/truncated"
+            result = page.fetch(url)
+            assert not result["ok"] and result["error"] == "TypeError: Failed to fetch", result
+            assert result["console"] is None, "Chromium reported a CORS error"
+            assert "Failed to load resource: net::ERR_CONTENT_LENGTH_MISMATCH" in page.console
+            streaming.wait_for("response broke off after its headers")
+            streaming.wait_for("had already gone to the browser, which reports a network error (such as "
+                               "net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.")
+        finally:
+            page.close()
+            chromium.close()
+
 # Servers that half-support CORS are repaired.
 
 @pytest.mark.parametrize("path", ["/open/acao/star", "/open/acao/other", "/open/acao/two"])

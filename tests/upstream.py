@@ -7,6 +7,7 @@ Routes match the end of the path, so /any/prefix/status/401 works like /status/4
   /acao/other        sends Access-Control-Allow-Origin: https://other.example
   /acao/two          sends two Access-Control-Allow-Origin headers
   /custom            sends X-Custom: 1, X-Total: 7 and Set-Cookie
+  /truncated         announces a longer body than it sends, then hangs up
   /configured?status=N&h=Name:Value&pstatus=N&ph=Name:Value
                      answers with the given status and headers (p* for OPTIONS)
   anything else      200 with a JSON echo of method, path and request headers
@@ -77,6 +78,13 @@ class Handler(BaseHTTPRequestHandler):
         if route.endswith("/acao/two"):
             return self._send(200, echo, [("Access-Control-Allow-Origin", "*"),
                                           ("Access-Control-Allow-Origin", "http://localhost:1")])
+        if route.endswith("/truncated"):
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"partial": ')
+            self.close_connection = True
+            return
         if route.endswith("/custom"):
             return self._send(200, echo, [("X-Custom", "1"), ("X-Total", "7"),
                                           ("Set-Cookie", "session=abc; Path=/")])
