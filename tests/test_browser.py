@@ -218,7 +218,6 @@ def test_error_statuses_reach_the_page(page, servers, status):
     assert result["body"] == f'{{"status": {status}}}'
 
 
-
 # The server hangs up in the middle of its body: what the browser reports is what the log says.
 
 def test_response_broken_off_is_a_cors_error_in_the_browser(page, proxy, servers):
@@ -250,6 +249,7 @@ def test_streamed_response_broken_off_is_a_network_error(playwright, servers, tm
         finally:
             page.close()
             chromium.close()
+
 
 # Servers that half-support CORS are repaired.
 
