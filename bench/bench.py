@@ -119,9 +119,10 @@ def rules_file(folder: Path, port: int) -> Path:
 
 def mitmdump_command(folder: Path, upstream_port: int, port: int, script: Path | None, rules: str | None,
                      verbosity: str = "warn") -> list[str]:
-    """mitmdump in reverse mode to 127.0.0.1:upstream_port; `rules` goes to rules_file(folder, port)."""
+    """mitmdump in reverse mode to 127.0.0.1:upstream_port; `rules` goes to rules_file(folder, port).
+    Each process gets its own confdir: processes started together would race to create one CA there."""
     command = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
-               "--listen-host", "127.0.0.1", "-p", str(port), "--set", f"confdir={folder}",
+               "--listen-host", "127.0.0.1", "-p", str(port), "--set", f"confdir={folder / f'conf-{port}'}",
                "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}"]
     if script is not None:
         command += ["-s", str(script)]
