@@ -142,10 +142,11 @@ class CorsAddon:
         self.rules, self.planner = rules, Planner(rules)
         for warning in rules.warnings:
             logging.warning(f"CORS rules: {warning}")
+        count = len(rules.rules)
         names = ", ".join(f"'{rule.name}'" for rule in rules.rules[:10])
-        more = f" and {len(rules.rules) - 10} more" if len(rules.rules) > 10 else ""
+        more = f" and {count - 10} more" if count > 10 else ""
         verb = "reloaded" if reloaded else "loaded"
-        logging.info(f"CORS: {len(rules.rules)} rules {verb} from {rules.source}: {names}{more}")
+        logging.info(f"CORS: {count} rule{'' if count == 1 else 's'} {verb} from {rules.source}: {names}{more}")
 
     async def _watch_rules(self) -> None:
         while True:

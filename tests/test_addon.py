@@ -221,6 +221,17 @@ def test_reload_keeps_last_good_rules(configured, write_rules, caplog):
     assert [rule.name for rule in addon.rules.rules] == ["new"]
 
 
+def test_load_and_reload_lines_count_the_rules(configured, write_rules, caplog):
+    addon, tctx = configured
+    caplog.set_level(logging.INFO)
+    path = write_rules(RULES)
+    tctx.configure(addon, cors_rules=str(path))
+    assert f"CORS: 2 rules loaded from {path}: 'api', 'forward'" in caplog.text
+    path.write_text("rules:\n  - name: new\n    hosts: address\n")
+    asyncio.run(addon.reload_if_changed())
+    assert f"CORS: 1 rule reloaded from {path}: 'new'" in caplog.text
+
+
 def test_listen_warning(configured, caplog):
     addon, tctx = configured
     tctx.configure(addon, listen_host="0.0.0.0")

@@ -358,7 +358,7 @@ def test_rules_edit_applies_while_the_browser_is_open(playwright, servers, tmp_p
             assert_blocked_as_predicted(page.fetch(url), proxy, url)
             mark = len(proxy.lines)
             rules.write_text(f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{servers["api"].port}"]\n')
-            proxy.wait_for("CORS: 1 rules reloaded", after=mark)
+            proxy.wait_for("CORS: 1 rule reloaded", after=mark)
             result = page.fetch(f"http://127.0.0.1:{servers['api'].port}/items?n=2")
             assert result["ok"] and result["status"] == 200, result
         finally:

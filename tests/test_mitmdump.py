@@ -140,7 +140,7 @@ def test_live_edit_and_broken_edit(upstream, tmp_path):
         assert get(other).cors() == {}
         mark = len(proxy.lines)
         rules.write_text(rules_text(upstream.port, origin=other))
-        proxy.wait_for("CORS: 1 rules reloaded", timeout=5, after=mark)
+        proxy.wait_for("CORS: 1 rule reloaded", timeout=5, after=mark)
         assert get(other).get("Access-Control-Allow-Origin") == other
         assert get(ORIGIN).cors() == {}
 
