@@ -382,7 +382,7 @@ def summary(runs: list[dict]) -> dict:
     """Medians of a row's runs; its ratio to mitmdump alone as the median of the pairs, with the
     middle half of the pairs' ratios (the quartiles)."""
     ratios = [r["vs_alone"] for r in runs]
-    low, _, high = statistics.quantiles(ratios, n=4)
+    low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3  # one run: no spread
     return ({metric: statistics.median(r[metric] for r in runs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
             | {"errors": sum(r["errors"] for r in runs), "runs": len(runs),
                "vs_alone": statistics.median(ratios), "vs_alone_low": low, "vs_alone_high": high})
