@@ -12,6 +12,7 @@ import platform
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from net import free_port, wait_port  # noqa: E402
 ORIGIN = "http://localhost:3000"
+RESUME_SETTLE = 0.05  # seconds a paused mitmdump gets before it is measured
 
 
 def rules_text(upstream_port: int, count: int, preflight: str = "answer", max_age: int = 5,
@@ -67,7 +69,16 @@ http {{
                                         stdout=self.log, stderr=subprocess.STDOUT)
         wait_port(self.port)
 
+    def pause(self) -> None:
+        """Stopped (SIGSTOP) while the others are measured: its timers would preempt them."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+        time.sleep(RESUME_SETTLE)  # let the timers that came due while it was stopped run first
+
     def stop(self):
+        self.process.send_signal(signal.SIGCONT)
         self.process.terminate()
         self.process.wait()
         self.log.close()
@@ -155,7 +166,16 @@ class Proxy:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
+    def pause(self) -> None:
+        """Stopped (SIGSTOP) while the others are measured: its timers would preempt them."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+        time.sleep(RESUME_SETTLE)  # let the timers that came due while it was stopped run first
+
     def stop(self):
+        self.process.send_signal(signal.SIGCONT)
         self.process.terminate()
         self.process.wait()
         self.output.close()
@@ -341,8 +361,9 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
             for name, (rules, script) in configs.items():
                 processes[(name, index)] = Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus,
                                                 hash_seed=index + 1)
-        for proxy in processes.values():  # warm up
+        for proxy in processes.values():  # warm up; then only the process being measured runs
             wrk(proxy.port, "get", 8, 1, folder)
+            proxy.pause()
         runs: dict = {}
         for round_ in range(args.rounds):
             for kind in ("get", "preflight"):
@@ -362,6 +383,7 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
         memory = {}
         for name in (ALONE, "addon, 1 rule"):
             proxy = processes[(name, 0)]
+            proxy.resume()
             done = wrk(proxy.port, "get", 8, 120, folder, stop_after=20_000)
             memory[name] = {"requests_total": done["requests"], "peak_rss_mb": proxy.peak_rss_mb()}
         results["memory"] = memory
@@ -372,9 +394,13 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
 
 
 def timed_run(proxy: Proxy, kind: str, connections: int, seconds: float, folder: Path) -> dict:
-    before = proxy.cpu_seconds()
-    run = wrk(proxy.port, kind, connections, seconds, folder)
-    run["cpu_us"] = (proxy.cpu_seconds() - before) / max(run["requests"], 1) * 1e6
+    proxy.resume()
+    try:
+        before = proxy.cpu_seconds()
+        run = wrk(proxy.port, kind, connections, seconds, folder)
+        run["cpu_us"] = (proxy.cpu_seconds() - before) / max(run["requests"], 1) * 1e6
+    finally:
+        proxy.pause()
     return run
 
 
