@@ -69,16 +69,7 @@ http {{
                                         stdout=self.log, stderr=subprocess.STDOUT)
         wait_port(self.port)
 
-    def pause(self) -> None:
-        """Stopped (SIGSTOP) while the others are measured: its timers would preempt them."""
-        self.process.send_signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
-        time.sleep(RESUME_SETTLE)  # let the timers that came due while it was stopped run first
-
     def stop(self):
-        self.process.send_signal(signal.SIGCONT)
         self.process.terminate()
         self.process.wait()
         self.log.close()
