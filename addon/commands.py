@@ -1,4 +1,5 @@
 """The cors.explain and cors.rule commands: flows in, text out."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -6,27 +7,33 @@ from collections.abc import Sequence
 from mitmproxy import flow, http
 
 from .explain import explain
-from .flows import to_cors_request
-from .policy import cross_origin, to_exchange
+from .flows import read_request
+from .policy import CorsRequest
+from .respond import exchange
 from .suggest import observed_call, suggest_rules
+
+
+def _cross_origin_request(f: flow.Flow) -> CorsRequest | None:
+    if not isinstance(f, http.HTTPFlow):
+        return None
+    request = read_request(f)
+    return request if request is not None and request.cross_origin else None
 
 
 def explain_flows(flows: Sequence[flow.Flow]) -> str:
     blocks = []
     for f in flows:
-        if not isinstance(f, http.HTTPFlow) or f.response is None:
-            continue
-        request = to_cors_request(f)
-        if request is None or not cross_origin(request):
+        request = _cross_origin_request(f)
+        if request is None or not isinstance(f, http.HTTPFlow) or f.response is None:
             continue
         meta = f.metadata.get("cors") or {}
         response = f.response
-        final = to_exchange(request, response.status_code, list(response.headers.items(multi=True)))
+        final = exchange(request, response.status_code, list(response.headers.items(multi=True)))
         saved = meta.get("server_response")
-        server = to_exchange(request, saved["status"], [tuple(h) for h in saved["headers"]]) if saved else final
+        server = exchange(request, saved["status"], [tuple(h) for h in saved["headers"]]) if saved else final
         changed = bool(saved and meta.get("headers_set"))
-        blocks.append(explain(server, final if changed else None, meta.get("summary"),
-                              answered_by_proxy=f.metadata.get("cors_answered", False)))
+        answered = meta.get("outcome") == "answered" and not meta.get("audit")
+        blocks.append(explain(server, final if changed else None, meta.get("summary"), answered_by_proxy=answered))
     if not blocks:
         return "No cross-origin flows with a response among these."
     return "\n\n".join("\n".join(block) for block in blocks)
@@ -35,10 +42,9 @@ def explain_flows(flows: Sequence[flow.Flow]) -> str:
 def rule_for_flows(flows: Sequence[flow.Flow]) -> str:
     calls = []
     for f in flows:
-        if isinstance(f, http.HTTPFlow):
-            request = to_cors_request(f)
-            if request is not None and cross_origin(request) and len(request.origins) == 1:
-                calls.append(observed_call(request))
+        request = _cross_origin_request(f)
+        if request is not None and len(request.origins) == 1:
+            calls.append(observed_call(request))
     if not calls:
         return "# No cross-origin flows among these."
     return suggest_rules(calls)

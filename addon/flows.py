@@ -1,122 +1,90 @@
-"""Flows to the core's plain data and back: CorsRequest out of a request, header fields into a response."""
+"""Between mitmproxy's flows and the pure core: a request read into a CorsRequest, an Outcome
+applied to a response. All the byte-level header work of the addon is here."""
+
 from __future__ import annotations
 
-import functools
-import ipaddress
+from collections.abc import Iterable
 
 from mitmproxy import http
+from mitmproxy.net.http import status_codes
 from mitmproxy.proxy.mode_specs import ReverseMode
 
-from .patterns import Origin
-from .plans import remember
+from .patterns import Origin, format_host, is_loopback
 from .policy import CorsRequest
+from .respond import Outcome
+from .rule import normalize_method
 
 
-def _origin(scheme: str, host: str, port: int) -> str:
-    return Origin(scheme, f"[{host}]" if ":" in host else host.lower(), port).serialize()
-
-
-_WANTED = frozenset({b"origin", b"access-control-request-method", b"access-control-request-headers",
-                     b"access-control-request-private-network", b"cookie", b"upgrade"})
-_NAMES: dict[bytes, bytes | None] = {}  # raw field name -> its lowercase form when CORS reads it
-
-
-def _learn_name(name: bytes) -> bytes | None:
-    key = name.lower()
-    return remember(_NAMES, name, key if key in _WANTED else None)
-
-
-def request_key(f: http.HTTPFlow) -> tuple | None:
-    """The request's shape: everything the core reads from it, in one pass over the raw fields;
-    None when it carries none of the CORS fields (no Origin: the common case). Requests of one
-    shape get one decision: a page repeats its calls. Cookie values are left out, only whether
-    one was sent counts."""
-    data = f.request.data
-    wanted = []
-    names = _NAMES
-    for name, value in data.headers.fields:
-        try:
-            key = names[name]
-        except KeyError:
-            key = _learn_name(name)
-        if key is not None:
-            wanted.append((key, b"" if key == b"cookie" else value))
-    if not wanted:
+def read_request(f: http.HTTPFlow) -> CorsRequest | None:
+    """The request as the core sees it; None without an Origin, and for WebSocket handshakes (they carry
+    an Origin, but CORS does not apply to them)."""
+    headers = f.request.headers
+    origins = headers.get_all("origin")
+    if not origins or "upgrade" in headers:
         return None
-    client = f.client_conn
-    listen = None
-    if isinstance(client.proxy_mode, ReverseMode) and client.sockname:
-        listen = ("https" if client.tls_established else "http", *client.sockname[:2])
-    return data.method, data.scheme, data.host, data.port, data.path, listen, *wanted
-
-
-def read_request(key: tuple) -> CorsRequest | None:
-    """The request of a request_key, as the core sees it; None when it is not CORS."""
-    method, scheme, host, port, path, listen, *wanted = key
-    found: dict[bytes, list[str]] = {}
-    for name, value in wanted:
-        found.setdefault(name, []).append(value.decode("utf-8", "surrogateescape"))
-    if b"origin" not in found or b"upgrade" in found:
-        return None  # WebSocket handshakes carry an Origin too, but CORS does not apply to them
-    requested_method = found.get(b"access-control-request-method")
-    requested_headers = found.get(b"access-control-request-headers")
-    scheme = scheme.decode("utf-8", "surrogateescape")
+    request = f.request
+    requested_headers = headers.get_all("access-control-request-headers")
     return CorsRequest(
-        method=method.decode("utf-8", "surrogateescape").upper(),
-        scheme=scheme,
-        host=host,
-        port=port,
-        path=path.decode("utf-8", "surrogateescape"),
-        origins=tuple(found[b"origin"]),
-        own_origins=own_origins(scheme, host, port, listen),
-        request_method=requested_method[0] if requested_method else None,
+        method=normalize_method(request.method),
+        scheme=request.scheme,
+        host=request.host,
+        port=request.port,
+        path=request.path,
+        origins=tuple(origins),
+        own_origins=own_origins(f),
+        request_method=headers.get("access-control-request-method"),
         request_headers=",".join(requested_headers) if requested_headers else None,
-        private_network=found.get(b"access-control-request-private-network", [""])[0].strip().lower() == "true",
-        carries_credentials=b"cookie" in found,
+        private_network=headers.get("access-control-request-private-network", "").strip().lower() == "true",
+        carries_credentials="cookie" in headers,
     )
 
 
-def to_cors_request(f: http.HTTPFlow) -> CorsRequest | None:
-    """The request as the core sees it; None when it is not CORS."""
-    key = request_key(f)
-    return None if key is None else read_request(key)
+def _origin(scheme: str, host: str, port: int) -> str:
+    return Origin(scheme, format_host(host.lower()), port).serialize()
 
 
-def own_origins(scheme: str, host: str, port: int, listen: tuple[str, str, int] | None) -> tuple[str, ...]:
+def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
     """The origins under which the browser itself sees this URL (same-origin requests are left alone):
     the URL's own, and in reverse mode the proxy's listen address the browser really called."""
-    origins = [_origin(scheme, host, port)]
-    if listen is not None:
-        listen_scheme, listen_host, listen_port = listen
-        origins.append(_origin(listen_scheme, listen_host, listen_port))
-        if is_loopback(listen_host):
-            origins.append(_origin(listen_scheme, "localhost", listen_port))
+    request = f.request
+    origins = [_origin(request.scheme, request.host, request.port)]
+    client = f.client_conn
+    if isinstance(client.proxy_mode, ReverseMode) and client.sockname:
+        scheme = "https" if client.tls_established else "http"
+        host, port = client.sockname[:2]
+        origins.append(_origin(scheme, host, port))
+        if is_loopback(host):
+            origins.append(_origin(scheme, "localhost", port))
     return tuple(origins)
 
 
-@functools.lru_cache(maxsize=256)
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _encode(fields: Iterable[tuple[str, str]], lowercase: bool) -> list[tuple[bytes, bytes]]:
+    # HTTP/2 forbids uppercase names (mitmproxy would lowercase them and log a warning for each).
+    # Values the core writes are validated tokens and origins; a merged Vary may hold the server's own bytes.
+    return [((name.lower() if lowercase else name).encode("ascii"), value.encode("utf-8", "surrogateescape"))
+            for name, value in fields]
 
 
-def replace_fields(headers: http.Headers, replaced: tuple[bytes, ...], added: tuple) -> None:
-    """Drop the fields whose lowercase names start with `replaced`, append `added`; in one assignment,
-    so the other fields keep their bytes and order."""
-    if not replaced:
-        headers.fields = (*headers.fields, *added)
-    else:
-        headers.fields = (*[field for field in headers.fields if not field[0].lower().startswith(replaced)], *added)
+def answer(f: http.HTTPFlow, outcome: Outcome) -> None:
+    """Answer the request with the outcome's response, in the request's HTTP version."""
+    response = http.Response.make(outcome.status, b"", http.Headers(_encode(outcome.add, f.request.is_http2)))
+    response.http_version = f.request.http_version
+    f.response = response
 
 
-def vary_fields(names: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [("Vary", ", ".join(names))] if names else []
+def _no_body(chunk: bytes) -> bytes:
+    return b""
 
 
-def make_headers(fields: list[tuple[str, str]]) -> http.Headers:
-    # The core only emits values it validated as ASCII tokens or origins.
-    return http.Headers([(name.encode("ascii"), value.encode("ascii")) for name, value in fields])
+def apply(outcome: Outcome, response: http.Response) -> None:
+    """Rewrite the response's status and header fields as the outcome says; the other fields keep
+    their bytes and order. Runs before the headers leave (responseheaders), streamed or not."""
+    if outcome.remove or outcome.add:
+        removed = {name.encode("ascii") for name in outcome.remove}
+        kept = [field for field in response.headers.fields if field[0].lower() not in removed]
+        response.headers.fields = (*kept, *_encode(outcome.add, response.is_http2))
+    if outcome.status != response.status_code:
+        response.status_code = outcome.status
+        response.reason = status_codes.RESPONSES.get(outcome.status, "")
+    if outcome.empty_body:
+        response.stream = _no_body

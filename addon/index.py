@@ -7,14 +7,15 @@ number of rules. The first rule in file order whose host, path and filter match 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
-if TYPE_CHECKING:
-    from .rules import Rule
+from .rule import Rule
+
+FilterCheck = Callable[[Rule], bool]  # the shell's answer to "does this rule's filter match this flow?"
 
 
 class RuleIndex:
-    def __init__(self, rules: tuple[Rule, ...]):
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
         self._exact: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         self._subdomains: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
@@ -38,12 +39,8 @@ class RuleIndex:
             found.sort(key=lambda entry: entry[0])
         return found
 
-    def depends_on_flow(self, host: str) -> bool:
-        """True when a rule that may cover `host` has a filter: its decision can differ per flow."""
-        return any(rule.filter is not None for _, rule in self.candidates(host.lower()))
-
-    def lookup(self, host: str, port: int, path: str, subject: Any = None) -> Rule | None:
-        """The deciding rule; `subject` is what a rule's filter is applied to (the flow)."""
+    def lookup(self, host: str, port: int, path: str, passes_filter: FilterCheck | None = None) -> Rule | None:
+        """The deciding rule; a rule with a filter is skipped unless `passes_filter(rule)`."""
         host = host.lower()
         path = path.split("?", 1)[0]
         for _, rule in self.candidates(host):
@@ -51,7 +48,7 @@ class RuleIndex:
                 continue
             if rule.paths is not None and not any(p.match(path) for p in rule.paths):
                 continue
-            if rule.filter is not None and not rule.filter(subject):
+            if rule.filter is not None and (passes_filter is None or not passes_filter(rule)):
                 continue
             return rule
         return None

@@ -4,11 +4,14 @@ Every parse function raises ValueError with a message a user can act on.
 """
 from __future__ import annotations
 
+import functools
+import ipaddress
 import re
 from dataclasses import dataclass
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 ANY_PORT = -1
+TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token: a method or a header name
 
 _HOST_RE = re.compile(r"^(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.*-]+))(?::(?P<port>\d{1,5}|\*))?$")
 _ORIGIN_RE = re.compile(
@@ -16,6 +19,12 @@ _ORIGIN_RE = re.compile(
     r"(?P<host>\[[0-9a-f:.]+\]|[a-z0-9_.*-]+)"
     r"(?::(?P<port>\d{1,5}|\*))?$"
 )
+
+
+def format_host(host: str, scheme: str = "", port: int | None = None) -> str:
+    """`host[:port]` as a URL writes it: IPv6 in brackets, the scheme's default port left out."""
+    text = f"[{host}]" if ":" in host else host
+    return text if port is None or DEFAULT_PORTS.get(scheme) == port else f"{text}:{port}"
 
 
 def _ascii_host(host: str) -> str:
@@ -82,7 +91,7 @@ def parse_host(text: str) -> HostPattern:
     return HostPattern(name, port, False)
 
 
-def compile_path(glob: str) -> re.Pattern:
+def compile_path(glob: str) -> re.Pattern[str]:
     """`*` matches inside one segment, `**` across segments; `/v1/**` also matches `/v1`."""
     if not glob.startswith("/"):
         raise ValueError(f"'{glob}' must start with '/', write '/{glob}'")
@@ -178,3 +187,24 @@ LOCAL_DEVELOPMENT_ORIGINS = tuple(
     for scheme in ("http", "https")
     for host in ("localhost", "127.0.0.1", "[::1]")
 )
+
+
+def split_origins(patterns: tuple[OriginPattern, ...]) -> tuple[list[str], list[OriginPattern]]:
+    """allow_origins as (exact origins, serialized; glob patterns), the split every export needs."""
+    exact, globs = [], []
+    for pattern in patterns:
+        if pattern.subdomains or pattern.port == ANY_PORT:
+            globs.append(pattern)
+        else:
+            exact.append(Origin(pattern.scheme, pattern.host, pattern.port).serialize())
+    return exact, globs
+
+
+@functools.lru_cache(maxsize=256)
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -6,31 +6,22 @@ naming file, line, rule and field, with a fix where one is obvious.
 from __future__ import annotations
 
 import difflib
-import pickle
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .index import RuleIndex
-from .patterns import (
-    LOCAL_DEVELOPMENT_ORIGINS,
-    HostPattern,
-    OriginPattern,
-    compile_path,
-    parse_host,
-    parse_origin_pattern,
-)
+from .patterns import LOCAL_DEVELOPMENT_ORIGINS, TOKEN, compile_path, parse_host, parse_origin_pattern
+from .rule import Preflight, Rule, normalize_method
 from .yamlsource import LineDict, LineList, YamlError, load_yaml
 
 ANY = "*"
 CHROMIUM_MAX_AGE = 7200
-TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 FIELDS = (
     "name", "hosts", "paths", "filter", "allow_origins", "allow_credentials", "allow_methods",
     "allow_headers", "expose_headers", "max_age", "preflight", "allow_private_network",
 )
-PREFLIGHT_MODES = ("answer", "forward")
+PREFLIGHT_MODES = tuple(mode.value for mode in Preflight)
 
 
 class RulesError(ValueError):
@@ -42,35 +33,13 @@ class RulesError(ValueError):
 
 
 @dataclass(frozen=True)
-class Rule:
-    name: str
-    line: int
-    hosts: tuple[HostPattern, ...]
-    paths: tuple[re.Pattern, ...] | None  # None: every path
-    filter: Callable[[Any], bool] | None  # compiled by the caller; applied to what it is given
-    filter_text: str | None
-    allow_origins: tuple[OriginPattern, ...] | None  # None: any origin ("*")
-    allow_credentials: bool
-    allow_methods: frozenset[str] | None  # None: "*", uppercase otherwise
-    allow_headers: frozenset[str] | None  # None: "*", lowercase otherwise
-    expose_headers: tuple[str, ...] | None  # None: "*"
-    max_age: int
-    preflight: str
-    allow_private_network: bool
-    # Header values computed once, as Starlette does.
-    allow_methods_value: str = ""
-    allow_headers_value: str = ""
-    expose_headers_value: str = ""
-
-
-@dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     warnings: tuple[str, ...]
     source: str
     index: RuleIndex = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "index", RuleIndex(self.rules))
 
 
@@ -121,17 +90,7 @@ def load_rules(path: str, compile_filter: Callable[[str], Any] | None = None) ->
         raise RulesError([f"{path}: file not found; set cors_rules to your rules.yaml"]) from None
     except (OSError, UnicodeDecodeError) as e:
         raise RulesError([f"{path}: cannot read: {e}"]) from None
-    rules = parse_rules(text, path, compile_filter)
-    # Rebuilt once the parse is gone: built amid the parse's temporaries, the rules pin their
-    # memory when those are freed. 10,000 rules left ~26 MB of holes in CPython's allocator,
-    # every flow's objects then spread through them, and the proxy spent 17-28 us more CPU
-    # per request (bench/README.md). A copy made in one go lies together.
-    try:
-        data = pickle.dumps(rules, pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return rules  # a filter that cannot be pickled: the rules as parsed work as well
-    del rules
-    return pickle.loads(data)
+    return parse_rules(text, path, compile_filter)
 
 
 def parse_rules(text: str, source: str = "rules.yaml",
@@ -158,7 +117,7 @@ def parse_rules(text: str, source: str = "rules.yaml",
         problems.error(document.key_lines["rules"], None, "rules", f"must be a list of rules, got {_type_name(items)}")
         raise RulesError(problems.errors)
     rules = []
-    for number, (item, line) in enumerate(zip(items, items.item_lines), start=1):
+    for number, (item, line) in enumerate(zip(items, items.item_lines, strict=True), start=1):
         rule = _parse_rule(item, line, number, problems, compile_filter)
         if rule is not None:
             rules.append(rule)
@@ -298,11 +257,9 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         name=name, line=line, hosts=hosts, paths=paths, filter=rule_filter,
         filter_text=item.get("filter") if isinstance(item.get("filter"), str) else None,
         allow_origins=allow_origins, allow_credentials=credentials,
-        allow_methods=frozenset(m.upper() for m in methods) if methods is not None else None,
-        allow_headers=frozenset(allow_headers) if allow_headers is not None else None,
+        allow_methods=frozenset(normalize_method(m) for m in methods) if methods is not None else None,
+        allow_headers=tuple(dict.fromkeys(allow_headers)) if allow_headers is not None else None,
         expose_headers=tuple(dict.fromkeys(expose)) if expose is not None else None,
-        max_age=max_age, preflight=preflight, allow_private_network=private_network,
-        allow_methods_value=", ".join(dict.fromkeys(m.upper() for m in methods or ())),
-        allow_headers_value=", ".join(dict.fromkeys(allow_headers or ())),
-        expose_headers_value=", ".join(h for h in dict.fromkeys(expose or ()) if h != "set-cookie"),
+        max_age=max_age, preflight=Preflight(preflight), allow_private_network=private_network,
+        allow_methods_value=", ".join(dict.fromkeys(normalize_method(m) for m in methods or ())),
     )

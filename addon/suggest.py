@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .patterns import DEFAULT_PORTS
-from .policy import CorsRequest, is_preflight, requested_header_names
+from .patterns import format_host
+from .policy import CorsRequest, requested_header_names
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,10 @@ class Observed:
 
 
 def host_pattern(observed: Observed) -> str:
-    host = f"[{observed.host}]" if ":" in observed.host else observed.host
-    default = DEFAULT_PORTS.get(observed.scheme) == observed.port
-    return host if default else f"{host}:{observed.port}"
+    return format_host(observed.host, observed.scheme, observed.port)
 
 
-def _flow_list(values) -> str:
+def _flow_list(values: list[str]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
@@ -58,8 +56,8 @@ def inline_rule(call: Observed) -> str:
 
 def observed_call(request: CorsRequest) -> Observed:
     """The call a request stands for: a preflight stands for the method and headers it asks about."""
-    preflight = is_preflight(request)
+    preflight = request.is_preflight
     names = (requested_header_names(request.request_headers) or []) if preflight else []
-    return Observed(request.scheme, request.host, request.port, request.origins[0],
-                    request.request_method if preflight else request.method, tuple(names),
+    method = request.request_method if preflight and request.request_method is not None else request.method
+    return Observed(request.scheme, request.host, request.port, request.origins[0], method, tuple(names),
                     request.carries_credentials)

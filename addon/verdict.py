@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit
 
-from .rules import TOKEN
+from .patterns import TOKEN
 
+Credentials = Literal["omit", "include"]  # the request's credentials mode, as far as a verdict cares
 SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ALWAYS_READABLE = frozenset({
@@ -38,7 +40,7 @@ def _parses_as_url(value: str) -> bool:
     authority = re.split(r"[/?#]", rest.lstrip("/\\"), maxsplit=1)[0]
     parts = urlsplit(f"{scheme}://{authority}")
     try:
-        parts.port  # raises ValueError unless the port is a number in range
+        _ = parts.port  # raises ValueError unless the port is a number in range
     except ValueError:
         return False
     return bool(parts.hostname)
@@ -76,9 +78,40 @@ class Verdict:
     fix: str = ""  # what the server should send instead
     steps: tuple[str, ...] = ()  # each check and its result, for cors.explain
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"blocked": self.blocked, "reason": self.reason, "chromium": self.chromium,
                 "firefox": self.firefox, "fix": self.fix}
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The browser's verdict under each credentials mode the request may have used: one side when
+    the request shows its mode, both when it does not (the proxy often cannot see it)."""
+
+    sides: tuple[tuple[Credentials, Verdict], ...]
+
+    @property
+    def blocked(self) -> bool:
+        """Blocked whichever mode the page used."""
+        return all(v.blocked for _, v in self.sides)
+
+    @property
+    def depends_on_credentials(self) -> bool:
+        return len({v.blocked for _, v in self.sides}) > 1
+
+    @property
+    def blocking(self) -> Verdict | None:
+        """The verdict of a side that blocks ("include" first), None when no side does."""
+        return next((v for mode, v in sorted(self.sides, key=lambda side: side[0] != "include") if v.blocked), None)
+
+    @property
+    def credentials(self) -> Credentials | Literal["unknown"]:
+        return self.sides[0][0] if len(self.sides) == 1 else "unknown"
+
+    def as_dict(self) -> dict[str, object]:
+        shown = self.blocking or self.sides[0][1]
+        return {**shown.as_dict(), "blocked": self.blocked, "credentials": self.credentials,
+                "depends_on_credentials": self.depends_on_credentials}
 
 
 class _Blocked(Exception):

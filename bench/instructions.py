@@ -21,8 +21,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import ALONE, CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text
 from net import free_port, wait_port
+
+from bench import ALONE, CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text
+
 
 def get(port: int, count: int) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)

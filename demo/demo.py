@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from net import LOOPBACK_ONLY  # noqa: E402
 from upstream import Upstream  # noqa: E402
 
 API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = (int(os.environ.get(f"DEMO_{name}_PORT", default)) for name, default in
@@ -36,7 +37,8 @@ def main() -> int:
         command = [str(mitmweb), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
                    "-p", str(PROXY_PORT), "--mode", f"reverse:http://127.0.0.1:{API_PORT}",
                    "--web-host", "127.0.0.1", "--web-port", str(WEB_PORT),
-                   "--set", f"cors_rules={os.environ.get('DEMO_RULES', HERE / 'rules.yaml')}", *sys.argv[1:]]
+                   "--set", f"cors_rules={os.environ.get('DEMO_RULES', HERE / 'rules.yaml')}", *LOOPBACK_ONLY,
+                   *sys.argv[1:]]
         for column in ("icon", "method", "path", "status", "size", "time", "comment"):
             command += ["--set", f"web_columns={column}"]
         try:

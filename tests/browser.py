@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from net import NO_OUTSIDE_LOOKUPS
+
 CHROMIUM_FLAGS = [
     "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic",
@@ -77,6 +79,8 @@ def launch(playwright, proxy_port: int | None = None, *extra: str):
     if proxy_port:
         # Chromium sends loopback requests past the proxy unless told not to.
         args += [f"--proxy-server=http://127.0.0.1:{proxy_port}", "--proxy-bypass-list=<-loopback>"]
+    else:
+        args.append(NO_OUTSIDE_LOOKUPS)
     return playwright.chromium.launch(executable_path=require_chromium(), args=args + list(extra))
 
 

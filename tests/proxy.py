@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from net import LOOPBACK_ONLY
+
 ROOT = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"listening at (?:\*|[\d.]+|\[[0-9a-f:]+\]):(\d+)")
 
@@ -25,13 +27,14 @@ class Mitmdump:
     def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump", verbosity: str = "debug"):
         self.command = [
             mitm_binary(binary), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
-            "-p", "0", "--set", f"confdir={confdir}", "--set", f"termlog_verbosity={verbosity}", *args,
+            "-p", "0", "--set", f"confdir={confdir}", "--set", f"termlog_verbosity={verbosity}", *LOOPBACK_ONLY,
+            *args,
         ]
         self.lines: list[str] = []
         self.port = None
         self.process = None
 
-    def start(self, timeout: float = 20) -> "Mitmdump":
+    def start(self, timeout: float = 20) -> Mitmdump:
         self.process = subprocess.Popen(
             self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -87,5 +90,5 @@ class Mitmdump:
 def run_to_exit(confdir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     """Run mitmdump with the addon, expecting it to exit by itself (a start-up error)."""
     command = [mitm_binary(), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
-               "-p", "0", "--set", f"confdir={confdir}", *args]
+               "-p", "0", "--set", f"confdir={confdir}", *LOOPBACK_ONLY, *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

@@ -7,7 +7,6 @@ each blocked case that Chromium's console message is the one the addon's log pre
 import time
 
 import pytest
-
 from browser import Page, PageServer, launch, require_chromium
 from proxy import Mitmdump
 from tls import self_signed
@@ -317,11 +316,40 @@ def test_disallowed_origin_stays_blocked(page, proxy, servers):
 
 # HTTPS API through the proxy.
 
-def test_https_api(page, servers):
-    result = page.fetch(api_url(servers, "/x", which="tls_api"), method="PUT", body="x")
+def test_https_api(page, proxy, servers):
+    after = len(proxy.lines)
+    url = api_url(servers, "/x", which="tls_api")
+    result = page.fetch(url, method="PUT", body="x")
     assert result["ok"] and result["status"] == 200, result
     result = page.fetch(api_url(servers, "/status/401", which="tls_api"))
     assert result["ok"] and result["status"] == 401, result
+    # Chromium speaks HTTP/2 to mitmproxy here: the answered preflight goes out as HTTP/2 too, and the
+    # addon's header names are lowercase, so mitmproxy has nothing to lowercase (and warn about).
+    proxy.wait_for(f"OPTIONS {url} HTTP/2.0", after=after)
+    assert proxy.wait_for("<< HTTP/2.0 204", after=after)
+    assert not [line for line in proxy.lines[after:] if "Lowercased" in line]
+
+
+def test_http2_all_the_way(playwright, servers, tmp_path):
+    """An HTTP/2 API (a second mitmdump, plain, in reverse mode in front of the API, speaks HTTP/2 to the
+    proxy): rewritten responses go out with lowercase names, without mitmproxy's lowercasing warnings."""
+    api = servers["api"].port
+    with Mitmdump(tmp_path / "h2", "--mode", f"reverse:http://127.0.0.1:{api}") as h2_api:
+        rules = tmp_path / "rules.yaml"
+        rules.write_text(f'rules:\n  - name: h2\n    hosts: ["127.0.0.1:{h2_api.port}"]\n    preflight: forward\n')
+        with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "ssl_insecure=true") as front:
+            chromium = launch(playwright, front.port, "--ignore-certificate-errors")
+            page = Page(chromium, servers["page"].origin)
+            try:
+                url = f"https://127.0.0.1:{h2_api.port}/items"
+                result = page.fetch(url, method="PUT", body="x", read=("x-upstream",))
+                assert result["ok"] and result["status"] == 200, result
+                front.wait_for(f"CORS PUT {url} from {page.origin}: allowed by rule 'h2'")
+                front.wait_for("<< HTTP/2.0 200")
+                assert not [line for line in front.lines if "Lowercased" in line], front.log
+            finally:
+                page.close()
+                chromium.close()
 
 
 # Reverse mode, no browser proxy at all.

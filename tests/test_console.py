@@ -2,14 +2,14 @@
 
 Runs the real `mitmproxy` in tmux and reads the screen.
 """
+import shlex
 import shutil
 import subprocess
 import time
 
 import pytest
-
 from http_client import send
-from net import free_port, wait_port
+from net import LOOPBACK_ONLY, free_port, wait_port
 from proxy import ROOT, mitm_binary
 from upstream import Upstream
 
@@ -27,7 +27,7 @@ def console(tmp_path):
         rules.write_text(f'rules:\n  - name: console-api\n    hosts: ["127.0.0.1:{api.port}"]\n')
         command = (f"TERM=xterm-256color {mitm_binary('mitmproxy')} -s {ROOT / 'cors_addon.py'} "
                    f"--listen-host 127.0.0.1 -p {port} --set confdir={tmp_path} --set cors_rules={rules} "
-                   "--set console_eventlog_verbosity=info")
+                   f"--set console_eventlog_verbosity=info {shlex.join(LOOPBACK_ONLY)}")
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "50", command], check=True)
 
         def screen() -> str:

@@ -12,14 +12,14 @@ import subprocess
 import sys
 
 import pytest
-
-from addon.export import export_django, export_express, export_nginx, export_starlette
-from addon.rules import parse_rules
 from browser import Page, PageServer, launch, require_chromium
 from conftest import require_tool
 from net import free_port, wait_port
 from proxy import ROOT, Mitmdump
 from upstream import Upstream
+
+from addon.export import export_django, export_express, export_nginx, export_starlette
+from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,12 @@ import sys
 import textwrap
 
 import pytest
+from conftest import require_tool
+from proxy import ROOT
 
 from addon.export import export_django, export_express, export_nginx, export_starlette, origin_regex
 from addon.patterns import parse_origin_pattern
 from addon.rules import parse_rules
-from conftest import require_tool
-from proxy import ROOT
 
 MANY = textwrap.dedent("""
     rules:
@@ -89,7 +89,7 @@ def test_starlette_export_is_python_and_says_what_is_lost():
     assert re.fullmatch(args["allow_origin_regex"], "http://localhost:5173")
     assert not re.fullmatch(args["allow_origin_regex"], "https://example.com.evil.net")
     assert args["allow_credentials"] is True
-    assert args["allow_methods"] == ["GET", "PATCH", "PUT"]
+    assert args["allow_methods"] == ["GET", "PUT", "patch"]  # only the standard methods are upper-cased
     assert args["allow_headers"] == ["authorization", "x-token"]
     assert args["expose_headers"] == ["x-total"] and args["max_age"] == 600
     assert "NOT EXPORTED: rule 'open'" in text and "NOT EXPORTED: rule 'everything'" in text
@@ -120,7 +120,7 @@ def test_django_export_is_settings_and_says_what_is_lost():
     exec(text, namespace)
     assert namespace["CORS_ALLOWED_ORIGINS"] == ["http://localhost:3000", "null", "http://[::1]:8000"]
     assert re.match(namespace["CORS_URLS_REGEX"], "/v1/items") and not re.match(namespace["CORS_URLS_REGEX"], "/v2")
-    assert namespace["CORS_ALLOW_METHODS"] == ["GET", "PATCH", "PUT"]
+    assert namespace["CORS_ALLOW_METHODS"] == ["GET", "PUT", "patch"]
     assert namespace["CORS_ALLOW_PRIVATE_NETWORK"] is True and namespace["CORS_PREFLIGHT_MAX_AGE"] == 600
     assert "NOT EXPORTED: rule 'open'" in text
     star = export_django(parse_rules("rules:\n  - hosts: a.com\n    max_age: 0\n"))

@@ -7,7 +7,6 @@ import re
 import socket
 
 import pytest
-
 from proxy import Mitmdump
 from upstream import Upstream
 

@@ -1,8 +1,8 @@
 """A real mitmdump with the addon, a real upstream on 127.0.0.1, a real HTTP client."""
+import http.client
 import time
 
 import pytest
-
 from http_client import send
 from proxy import Mitmdump, run_to_exit
 from upstream import Upstream
@@ -188,3 +188,36 @@ def test_startup_warnings_do_not_stop_the_proxy(tmp_path):
         proxy.wait_for(f"{rules}:3: rule 1, field 'max_age': 86400 is above Chromium's cap")
         time.sleep(0.5)
         assert proxy.process.poll() is None
+
+
+@pytest.mark.parametrize("url", ["http://accounts.google.com/ListAccounts", "http://update.example.com:8080/x"])
+def test_outside_hosts_are_killed_before_any_lookup(regular, url):
+    """The suites' mitmdumps (tests/net.py LOOPBACK_ONLY) never resolve or connect outside loopback."""
+    host = url.split("/")[2].split(":")[0]
+    after = len(regular.lines)
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        send("GET", url, {"Origin": ORIGIN}, proxy_port=regular.port)
+    regular.wait_for(host, after=after)  # mitmdump saw the request...
+    time.sleep(0.3)
+    seen = "\n".join(regular.lines[after:])
+    assert "server connect" not in seen and "getaddrinfo" not in seen.lower(), seen  # ...and never looked it up
+
+
+def test_a_streamed_forwarded_preflight_is_repaired_on_the_wire(upstream, tmp_path):
+    """With stream_large_bodies the headers leave right after the responseheaders hook: the repair
+    happens there, and the server's 401 body is dropped, so the 204 is what is sent and reported."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(rules_text(upstream.port, extra="    preflight: forward\n"))
+    with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "stream_large_bodies=1") as proxy:
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+        try:
+            for n in range(2):  # the second exchange on the same connection proves the 204 was framed right
+                connection.request("OPTIONS", f"http://127.0.0.1:{upstream.port}/configured?pstatus=401&n={n}",
+                                   headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+                response = connection.getresponse()
+                assert (response.status, response.read()) == (204, b"")
+                assert response.getheader("Access-Control-Allow-Origin") == ORIGIN
+        finally:
+            connection.close()
+        line = proxy.wait_for(f"CORS preflight PUT http://127.0.0.1:{upstream.port}/configured?pstatus=401&n=1")
+        assert "its 401 turned into 204" in line and "rule 'local-api' fixed it" in line, line

@@ -5,7 +5,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser import Page, PageServer, launch, require_chromium
 from net import free_port
 from proxy import Mitmdump

@@ -6,7 +6,6 @@ console message must equal the verdict's. Where they differ, the browser is righ
 from urllib.parse import quote
 
 import pytest
-
 from browser import Page, PageServer, launch, require_chromium
 from test_verdict import ORIGIN_CASES, PREFLIGHT_MORE, PREFLIGHT_STAR, origin_headers
 from upstream import Upstream

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
-from ..rules import Rule
+from ..rule import Rule
 
 ACCESS_CONTROL_RESPONSE_HEADERS = (
     "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",

@@ -1,8 +1,7 @@
 """rules.yaml as django-cors-headers settings."""
 from __future__ import annotations
 
-from ..patterns import ANY_PORT, Origin
-from ..policy import SAFELISTED_REQUEST_HEADERS
+from ..patterns import split_origins
 from ..rules import RuleSet
 from .common import origin_regex, path_regex
 
@@ -32,12 +31,8 @@ def export_django(rules: RuleSet) -> str:
         notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
     if rule.max_age == 0:
         notes.append("max_age 0: django-cors-headers then sends no Max-Age and browsers cache for 5 seconds.")
-    exact, patterns = [], []
-    for pattern in rule.allow_origins or ():
-        if pattern.subdomains or pattern.port == ANY_PORT:
-            patterns.append(origin_regex(pattern))
-        else:
-            exact.append(Origin(pattern.scheme, pattern.host, pattern.port).serialize())
+    exact, globs = split_origins(rule.allow_origins or ())
+    patterns = [origin_regex(pattern) for pattern in globs]
     settings = []
     if rule.allow_origins is None:
         settings.append("CORS_ALLOW_ALL_ORIGINS = True")
@@ -50,13 +45,12 @@ def export_django(rules: RuleSet) -> str:
     settings.append(f"CORS_ALLOW_CREDENTIALS = {rule.allow_credentials!r}")
     methods = list(STANDARD_METHODS) if rule.allow_methods is None else sorted(rule.allow_methods)
     settings.append(f"CORS_ALLOW_METHODS = {methods!r}")
-    headers = list(DJANGO_DEFAULT_HEADERS) if rule.allow_headers is None else \
-        list(dict.fromkeys([*sorted(rule.allow_headers), *SAFELISTED_REQUEST_HEADERS]))
+    headers = list(DJANGO_DEFAULT_HEADERS if rule.allow_headers is None else rule.allowed_header_names)
     settings.append(f"CORS_ALLOW_HEADERS = {headers!r}")
     if rule.expose_headers is None:
         settings.append("CORS_EXPOSE_HEADERS = []" if rule.allow_credentials else "CORS_EXPOSE_HEADERS = [\"*\"]")
     else:
-        settings.append(f"CORS_EXPOSE_HEADERS = {[h for h in rule.expose_headers if h != 'set-cookie']!r}")
+        settings.append(f"CORS_EXPOSE_HEADERS = {list(rule.exposed_header_names)!r}")
     settings.append(f"CORS_PREFLIGHT_MAX_AGE = {rule.max_age}")
     settings.append(f"CORS_ALLOW_PRIVATE_NETWORK = {rule.allow_private_network!r}")
     out += [f"# {note}" for note in notes]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 
-from ..patterns import ANY_PORT, Origin
-from ..policy import SAFELISTED_REQUEST_HEADERS
+from ..patterns import split_origins
+from ..rule import Preflight
 from ..rules import RuleSet
 from .common import origin_regex
+
 
 def _js_regex(pattern: str) -> str:
     return "/" + pattern.replace("/", "\\/") + "/"
@@ -30,27 +31,22 @@ def export_express(rules: RuleSet) -> str:
                          " names); list the headers to expose.")
         if rule.allow_private_network:
             notes.append("NOT EXPORTED: allow_private_network: cors() does not answer private network requests.")
-        if rule.preflight == "forward":
+        if rule.preflight is Preflight.FORWARD:
             notes.append("preflight: forward is exported as answer: cors() answers the preflight itself.")
         if rule.allow_origins is None:
             origin = "true" if rule.allow_credentials else '"*"'
         else:
-            parts = []
-            for pattern in rule.allow_origins:
-                if pattern.subdomains or pattern.port == ANY_PORT:
-                    parts.append(_js_regex(origin_regex(pattern)))
-                else:
-                    parts.append(json.dumps(Origin(pattern.scheme, pattern.host, pattern.port).serialize()))
+            exact, globs = split_origins(rule.allow_origins)
+            parts = [*map(json.dumps, exact), *(_js_regex(origin_regex(pattern)) for pattern in globs)]
             origin = "[" + ", ".join(parts) + "]"
         paths = "null" if rule.paths is None else \
             "[" + ", ".join(_js_regex("^" + p.pattern.replace(r"\Z", "") + "$") for p in rule.paths) + "]"
-        allowed_headers = "null" if rule.allow_headers is None else json.dumps(
-            list(dict.fromkeys([*sorted(rule.allow_headers), *SAFELISTED_REQUEST_HEADERS])))
+        allowed_headers = "null" if rule.allow_headers is None else json.dumps(list(rule.allowed_header_names))
         methods = "null" if rule.allow_methods is None else json.dumps(sorted(rule.allow_methods))
         if rule.expose_headers is None:
             exposed = "null" if rule.allow_credentials else '"*"'
         else:
-            exposed = json.dumps([h for h in rule.expose_headers if h != "set-cookie"])
+            exposed = json.dumps(list(rule.exposed_header_names))
         entries += [f"  // rule '{rule.name}' (rules.yaml line {rule.line})", *[f"  // {note}" for note in notes],
                     f"  {{ paths: {paths}, origin: {origin}, credentials: {json.dumps(rule.allow_credentials)},",
                     f"    methods: {methods}, allowedHeaders: {allowed_headers}, exposedHeaders: {exposed},",

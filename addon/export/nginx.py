@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from ..policy import SAFELISTED_REQUEST_HEADERS
-from ..rules import Rule, RuleSet
+from ..rule import Preflight, Rule
+from ..rules import RuleSet
 from .common import ACCESS_CONTROL_RESPONSE_HEADERS, names_regex, origin_regex, path_regex, quote
+
 
 def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str = "http://127.0.0.1:8000") -> str:
     out = [f"# CORS policy exported by cors-addon from {rules.source}: the addon's decisions, rule by rule.",
@@ -34,7 +35,7 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
     if star:
         lines.append('    "~^.+$" 1;')
     else:
-        lines += [f"    {quote('~' + origin_regex(p))} 1;" for p in rule.allow_origins]
+        lines += [f"    {quote('~' + origin_regex(p))} 1;" for p in rule.allow_origins or ()]
     lines += ["    default 0;", "}"]
     lines.append(f"map $http_access_control_request_method $cors_method_ok_{n} {{")
     if rule.allow_methods is None:
@@ -49,7 +50,7 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
         any_names = "~^\\s*" + token + "(?:\\s*,\\s*" + token + ")*\\s*$"
         lines.append(f"    {quote(any_names)} 1;")
     else:
-        allowed = sorted(set(rule.allow_headers) | set(SAFELISTED_REQUEST_HEADERS))
+        allowed = sorted(rule.allowed_header_names)
         lines.append(f"    {quote('~*' + names_regex(allowed))} 1;")
     lines += ["    default 0;", "}"]
     pna = "1" if rule.allow_private_network else "0"
@@ -83,7 +84,7 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
 def _nginx_expose(rule: Rule) -> str:
     if rule.expose_headers is None:
         return "" if rule.allow_credentials else "*"
-    return rule.expose_headers_value
+    return ", ".join(rule.exposed_header_names)
 
 
 def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
@@ -92,7 +93,7 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
     if rule.expose_headers is None and rule.allow_credentials:
         lines.append("# NOT EXPORTED: expose_headers '*' with credentials: the addon lists each response's header"
                      " names, nginx cannot; list the headers to expose in rules.yaml and export again.")
-    if rule.preflight == "forward":
+    if rule.preflight is Preflight.FORWARD:
         lines.append("# preflight: forward is exported as answer: nginx answers the preflight itself.")
     lines.append(f"location ~ {quote(path_regex(rule))} {{")
     body = [f"proxy_hide_header {name};" for name in ACCESS_CONTROL_RESPONSE_HEADERS]
@@ -111,8 +112,7 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
         pre.append("add_header Access-Control-Allow-Headers $http_access_control_request_headers always;")
         vary.append("Access-Control-Request-Headers")
     else:
-        listed = ", ".join(dict.fromkeys([*filter(None, rule.allow_headers_value.split(", ")),
-                                          *SAFELISTED_REQUEST_HEADERS]))
+        listed = ", ".join(rule.allowed_header_names)
         pre.append(f"add_header Access-Control-Allow-Headers {quote(listed)} always;")
     pre.append(f"add_header Access-Control-Max-Age {rule.max_age} always;")
     if rule.allow_private_network:

@@ -1,9 +1,10 @@
 """rules.yaml as CORSMiddleware arguments (Starlette, FastAPI)."""
 from __future__ import annotations
 
-from ..patterns import ANY_PORT, Origin
+from ..patterns import split_origins
 from ..rules import RuleSet
 from .common import origin_regex
+
 
 def export_starlette(rules: RuleSet) -> str:
     """Arguments for Starlette's (and FastAPI's) CORSMiddleware, from the first rule."""
@@ -22,13 +23,9 @@ def export_starlette(rules: RuleSet) -> str:
         notes.append(f"rule '{rule.name}' applies to some paths only; CORSMiddleware applies it to every path.")
     if rule.filter_text is not None:
         notes.append(f"NOT EXPORTED: the filter {rule.filter_text!r}; CORSMiddleware applies to every request.")
-    exact, patterns = [], []
     star = rule.allow_origins is None
-    for pattern in rule.allow_origins or ():
-        if pattern.subdomains or pattern.port == ANY_PORT:
-            patterns.append(origin_regex(pattern)[1:-1])  # CORSMiddleware uses fullmatch
-        else:
-            exact.append(Origin(pattern.scheme, pattern.host, pattern.port).serialize())
+    exact, globs = split_origins(rule.allow_origins or ())
+    patterns = [origin_regex(pattern)[1:-1] for pattern in globs]  # CORSMiddleware uses fullmatch
     if star and rule.allow_credentials:
         notes.append("allow_origins '*' with credentials: CORSMiddleware then reflects the origin only for requests"
                      " that carry cookies; the addon reflects it always.")
@@ -45,7 +42,7 @@ def export_starlette(rules: RuleSet) -> str:
     args.append(f"    \"allow_credentials\": {rule.allow_credentials!r},")
     args.append(f"    \"allow_methods\": {['*'] if rule.allow_methods is None else sorted(rule.allow_methods)!r},")
     args.append(f"    \"allow_headers\": {['*'] if rule.allow_headers is None else sorted(rule.allow_headers)!r},")
-    expose = ["*"] if rule.expose_headers is None else [h for h in rule.expose_headers if h != "set-cookie"]
+    expose = ["*"] if rule.expose_headers is None else list(rule.exposed_header_names)
     args.append(f"    \"expose_headers\": {expose!r},")
     args.append(f"    \"max_age\": {rule.max_age},")
     out += [f"# {note}" for note in notes]
