@@ -6,7 +6,7 @@ VENV ?= .venv
 ARGS ?=
 BIN := $(VENV)/bin
 
-.PHONY: run web dump demo test test-fast screenshot bench bench-instructions system-deps clean
+.PHONY: run web dump demo test test-fast lint screenshot bench bench-instructions system-deps clean
 
 # The tool needs mitmproxy and pyyaml; the tests add browsers' drivers and the apps they compare.
 $(BIN)/.installed: pyproject.toml
@@ -45,6 +45,12 @@ tests/express/node_modules/.installed: tests/express/package-lock.json
 
 test: system-deps $(BIN)/.installed-test tests/express/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (lint and format) and mypy, as configured in pyproject.toml; .ci/run runs it before the tests.
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-fast: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -m "not browser and not console and not slow" $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 
 Rules live in rules.yaml beside this file (option cors_rules); see README.md.
 """
+
 from addon.mitm import CorsAddon
 
 addons = [CorsAddon()]

@@ -1,4 +1,5 @@
 """python -m addon export {nginx,starlette,express,django} [rules.yaml]: the server-side fix, without mitmproxy."""
+
 from __future__ import annotations
 
 import argparse

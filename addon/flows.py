@@ -61,8 +61,10 @@ def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
 def _encode(fields: Iterable[tuple[str, str]], lowercase: bool) -> list[tuple[bytes, bytes]]:
     # HTTP/2 forbids uppercase names (mitmproxy would lowercase them and log a warning for each).
     # Values the core writes are validated tokens and origins; a merged Vary may hold the server's own bytes.
-    return [((name.lower() if lowercase else name).encode("ascii"), value.encode("utf-8", "surrogateescape"))
-            for name, value in fields]
+    return [
+        ((name.lower() if lowercase else name).encode("ascii"), value.encode("utf-8", "surrogateescape"))
+        for name, value in fields
+    ]
 
 
 def answer(f: http.HTTPFlow, outcome: Outcome) -> None:

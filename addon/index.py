@@ -4,6 +4,7 @@ Exact host names sit in a dict, `*.domain` patterns in a dict keyed by the paren
 domain; a lookup costs one probe per label of the request's host, whatever the
 number of rules. The first rule in file order whose host, path and filter match wins.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

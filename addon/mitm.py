@@ -42,11 +42,19 @@ class CorsAddon:
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
 
     def load(self, loader) -> None:
-        loader.add_option("cors_rules", str, DEFAULT_RULES,
-                          "Path of the CORS rules file (rules.yaml); edits apply without restarting.")
-        loader.add_option("cors_mode", str, Mode.FIX.value,
-                          "fix: answer preflights and rewrite responses per rules.yaml; "
-                          "audit: change nothing, explain every cross-origin call; off: do nothing.")
+        loader.add_option(
+            "cors_rules",
+            str,
+            DEFAULT_RULES,
+            "Path of the CORS rules file (rules.yaml); edits apply without restarting.",
+        )
+        loader.add_option(
+            "cors_mode",
+            str,
+            Mode.FIX.value,
+            "fix: answer preflights and rewrite responses per rules.yaml; "
+            "audit: change nothing, explain every cross-origin call; off: do nothing.",
+        )
 
     def configure(self, updated) -> None:
         if "cors_mode" in updated:

@@ -2,6 +2,7 @@
 
 Every parse function raises ValueError with a message a user can act on.
 """
+
 from __future__ import annotations
 
 import functools

@@ -200,5 +200,13 @@ def _decide_actual(rule: Rule, request: CorsRequest) -> Decision:
             "true and list the origins"
         )
     detail = "credentials" if rule.allow_credentials else "no credentials"
-    return Decision(request, Action.ALLOW, rule.name, reason=reason, headers=tuple(headers), vary=tuple(vary),
-                    detail=detail, expose_all_names=expose_all_names)
+    return Decision(
+        request,
+        Action.ALLOW,
+        rule.name,
+        reason=reason,
+        headers=tuple(headers),
+        vary=tuple(vary),
+        detail=detail,
+        expose_all_names=expose_all_names,
+    )

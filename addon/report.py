@@ -40,8 +40,11 @@ class Shown:
     def noteworthy(self) -> bool:
         """Worth a warning: the browser will block, or the rule refused."""
         d = self.decision
-        return d.action is Action.REFUSE or self.browser.blocking is not None \
+        return (
+            d.action is Action.REFUSE
+            or self.browser.blocking is not None
             or bool(d.reason and d.action is not Action.UNTOUCHED)
+        )
 
 
 def outcome_text(shown: Shown) -> str:
@@ -51,8 +54,12 @@ def outcome_text(shown: Shown) -> str:
     if d.action is Action.UNTOUCHED:
         text = f"untouched: {d.reason}"
     elif shown.audit:
-        verb = {Action.ANSWER: f"would answer {d.preflight_status}", Action.REPAIR: "would repair the server's reply",
-                Action.ALLOW: "would allow", Action.REFUSE: "would refuse"}[d.action]
+        verb = {
+            Action.ANSWER: f"would answer {d.preflight_status}",
+            Action.REPAIR: "would repair the server's reply",
+            Action.ALLOW: "would allow",
+            Action.REFUSE: "would refuse",
+        }[d.action]
         text = f"audit: rule '{d.rule}' {verb}"
         if d.action is Action.REFUSE:
             text += f": {d.reason}"
@@ -113,8 +120,12 @@ def log_line(shown: Shown, summary_text: str) -> str:
     return f"CORS {what} {request.url} from {request.origin[:200]}: {summary_text}"
 
 
-def metadata(shown: Shown, summary_text: str, headers_set: tuple[tuple[str, str], ...],
-             server_response: tuple[int, tuple[tuple[str, str], ...]] | None) -> dict[str, object]:
+def metadata(
+    shown: Shown,
+    summary_text: str,
+    headers_set: tuple[tuple[str, str], ...],
+    server_response: tuple[int, tuple[tuple[str, str], ...]] | None,
+) -> dict[str, object]:
     decision = shown.decision
     request = decision.request
     return {
@@ -128,8 +139,9 @@ def metadata(shown: Shown, summary_text: str, headers_set: tuple[tuple[str, str]
         "requested_method": request.request_method,
         "requested_headers": request.request_headers,
         "headers_set": dict(headers_set),
-        "server_response": None if server_response is None else
-        {"status": server_response[0], "headers": [list(field) for field in server_response[1]]},
+        "server_response": None
+        if server_response is None
+        else {"status": server_response[0], "headers": [list(field) for field in server_response[1]]},
         "server_verdict": shown.server.as_dict() if shown.server else None,
         "browser_verdict": shown.browser.as_dict(),
     }

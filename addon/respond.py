@@ -62,14 +62,25 @@ def exchange(request: CorsRequest, status: int, headers: Fields, credentials: bo
     """The request with a response, as the verdict sees it; `credentials` None: as the request shows."""
     preflight = request.is_preflight
     names = tuple(requested_header_names(request.request_headers) or ()) if preflight else ()
-    return Exchange(request.url, request.origin, request.method, status, tuple(headers),
-                    request.carries_credentials if credentials is None else credentials,
-                    request.request_method if preflight else None, names)
+    return Exchange(
+        request.url,
+        request.origin,
+        request.method,
+        status,
+        tuple(headers),
+        request.carries_credentials if credentials is None else credentials,
+        request.request_method if preflight else None,
+        names,
+    )
 
 
 def judge(request: CorsRequest, status: int, headers: Fields) -> Judgement:
-    return Judgement(tuple((mode, verdict(exchange(request, status, headers, mode == "include")))
-                           for mode in credentials_modes(request)))
+    return Judgement(
+        tuple(
+            (mode, verdict(exchange(request, status, headers, mode == "include")))
+            for mode in credentials_modes(request)
+        )
+    )
 
 
 def respond(decision: Decision, status: int | None, headers: Fields = (), mode: Mode = Mode.FIX) -> Outcome:
@@ -78,8 +89,9 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
         if decision.action is not Action.ANSWER or mode is not Mode.FIX:
             raise ValueError("only a preflight the rules answer, in fix mode, is answered by the proxy")
         answer = (*decision.headers, *_vary_field(", ".join(decision.vary)))
-        shown = report.Shown(decision, decision.preflight_status, None, None,
-                             judge(decision.request, decision.preflight_status, answer))
+        shown = report.Shown(
+            decision, decision.preflight_status, None, None, judge(decision.request, decision.preflight_status, answer)
+        )
         return _outcome(shown, (), answer, False, decision.headers, None)
     server = judge(decision.request, status, headers)
     if mode is Mode.FIX and decision.action in (Action.REPAIR, Action.ALLOW):
@@ -98,17 +110,35 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
         browser = judge(decision.request, final, [*kept, *added])
         shown = report.Shown(decision, final, status, server, browser, False, _suggestion(decision, browser))
         return _outcome(shown, tuple(sorted(dropped)), added, final != status, written, (status, tuple(headers)))
-    shown = report.Shown(decision, status, status, server, server, mode is Mode.AUDIT,
-                         _suggestion(decision, server))
+    shown = report.Shown(decision, status, status, server, server, mode is Mode.AUDIT, _suggestion(decision, server))
     return _outcome(shown, (), (), False, (), (status, tuple(headers)))
 
 
-def _outcome(shown: report.Shown, remove: tuple[str, ...], add: tuple[tuple[str, str], ...], empty_body: bool,
-             headers_set: tuple[tuple[str, str], ...], server_response: ServerResponse | None) -> Outcome:
+def _outcome(
+    shown: report.Shown,
+    remove: tuple[str, ...],
+    add: tuple[tuple[str, str], ...],
+    empty_body: bool,
+    headers_set: tuple[tuple[str, str], ...],
+    server_response: ServerResponse | None,
+) -> Outcome:
     summary = report.summary(shown)
     level: Level = "warning" if shown.noteworthy else "debug" if shown.decision.action is Action.UNTOUCHED else "info"
-    return Outcome(shown, shown.status, remove, add, empty_body, headers_set, server_response, level, summary,
-                   report.log_line(shown, summary), f"CORS: {summary}", shown.mark, report.tally_item(shown))
+    return Outcome(
+        shown,
+        shown.status,
+        remove,
+        add,
+        empty_body,
+        headers_set,
+        server_response,
+        level,
+        summary,
+        report.log_line(shown, summary),
+        f"CORS: {summary}",
+        shown.mark,
+        report.tally_item(shown),
+    )
 
 
 def _suggestion(decision: Decision, browser: Judgement) -> str:
@@ -127,7 +157,8 @@ def cors_headers(decision: Decision, headers: Fields) -> tuple[tuple[str, str], 
     if not decision.expose_all_names:
         return decision.headers
     names = [
-        name.lower() for name, _ in headers
+        name.lower()
+        for name, _ in headers
         if name.lower() not in ALWAYS_READABLE | NEVER_EXPOSED and not name.lower().startswith("access-control-")
     ]
     exposed = ", ".join(dict.fromkeys(names))

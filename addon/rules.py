@@ -3,6 +3,7 @@
 `parse_rules` checks everything at load and reports every problem at once, each
 naming file, line, rule and field, with a fix where one is obvious.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -18,8 +19,18 @@ from .yamlsource import LineDict, LineList, YamlError, load_yaml
 ANY = "*"
 CHROMIUM_MAX_AGE = 7200
 FIELDS = (
-    "name", "hosts", "paths", "filter", "allow_origins", "allow_credentials", "allow_methods",
-    "allow_headers", "expose_headers", "max_age", "preflight", "allow_private_network",
+    "name",
+    "hosts",
+    "paths",
+    "filter",
+    "allow_origins",
+    "allow_credentials",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "max_age",
+    "preflight",
+    "allow_private_network",
 )
 PREFLIGHT_MODES = tuple(mode.value for mode in Preflight)
 
@@ -70,8 +81,15 @@ def _suggest(key: str, choices) -> str:
 
 
 def _type_name(value) -> str:
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            LineList: "a list", LineDict: "a mapping", type(None): "empty"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        LineList: "a list",
+        LineDict: "a mapping",
+        type(None): "empty",
+    }.get(type(value), type(value).__name__)
 
 
 def _yaml_text(value) -> str:
@@ -93,8 +111,7 @@ def load_rules(path: str, compile_filter: Callable[[str], Any] | None = None) ->
     return parse_rules(text, path, compile_filter)
 
 
-def parse_rules(text: str, source: str = "rules.yaml",
-                compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
+def parse_rules(text: str, source: str = "rules.yaml", compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
     problems = _Problems(source)
     try:
         document = load_yaml(text)
@@ -104,8 +121,12 @@ def parse_rules(text: str, source: str = "rules.yaml",
         raise RulesError([f"{source}:1: YAML nested too deeply"]) from None
     if not isinstance(document, LineDict) or "rules" not in document:
         line = getattr(document, "line", 1)
-        raise RulesError([f"{source}:{line}: expected a mapping with a 'rules:' list at the top, "
-                          "e.g. 'rules:\\n  - hosts: [api.example.com]'"])
+        raise RulesError(
+            [
+                f"{source}:{line}: expected a mapping with a 'rules:' list at the top, "
+                "e.g. 'rules:\\n  - hosts: [api.example.com]'"
+            ]
+        )
     for key in document:
         if key != "rules":
             problems.error(document.key_lines[key], None, key, "unknown top-level key" + _suggest(key, ["rules"]))
@@ -163,7 +184,7 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         wrong = [v for v in value if not isinstance(v, str)]
         if wrong:
             text = _yaml_text(wrong[0])
-            fail(field, f"must be {kind}; {text} is {_type_name(wrong[0])}, quote it: \"{text}\"")
+            fail(field, f'must be {kind}; {text} is {_type_name(wrong[0])}, quote it: "{text}"')
             return None
         return [v.strip().lower() if lower else v.strip() for v in value]
 
@@ -236,30 +257,49 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         fail("max_age", f"must be a whole number of seconds, 0 or more, got {max_age!r}")
         max_age = 5
     elif max_age > CHROMIUM_MAX_AGE:
-        problems.warn(at("max_age"), label, "max_age",
-                      f"{max_age} is above Chromium's cap of {CHROMIUM_MAX_AGE} seconds; Chromium uses {CHROMIUM_MAX_AGE}")
+        problems.warn(
+            at("max_age"),
+            label,
+            "max_age",
+            f"{max_age} is above Chromium's cap of {CHROMIUM_MAX_AGE} seconds; Chromium uses {CHROMIUM_MAX_AGE}",
+        )
 
     preflight = item.get("preflight", "answer")
     if preflight not in PREFLIGHT_MODES:
         fail("preflight", f"must be 'answer' or 'forward', got {preflight!r}")
 
     if allow_origins is None and credentials:
-        problems.warn(at("allow_origins"), label, "allow_origins",
-                      "'*' with allow_credentials: true reflects every origin with credentials: any site "
-                      "the browser visits can then read this API as the user; list the origins you need")
+        problems.warn(
+            at("allow_origins"),
+            label,
+            "allow_origins",
+            "'*' with allow_credentials: true reflects every origin with credentials: any site "
+            "the browser visits can then read this API as the user; list the origins you need",
+        )
     if expose and "set-cookie" in expose:
-        problems.warn(at("expose_headers"), label, "expose_headers",
-                      "Set-Cookie is never readable by script, exposing it has no effect")
+        problems.warn(
+            at("expose_headers"),
+            label,
+            "expose_headers",
+            "Set-Cookie is never readable by script, exposing it has no effect",
+        )
 
     if len(problems.errors) > errors_before:
         return None
     return Rule(
-        name=name, line=line, hosts=hosts, paths=paths, filter=rule_filter,
+        name=name,
+        line=line,
+        hosts=hosts,
+        paths=paths,
+        filter=rule_filter,
         filter_text=item.get("filter") if isinstance(item.get("filter"), str) else None,
-        allow_origins=allow_origins, allow_credentials=credentials,
+        allow_origins=allow_origins,
+        allow_credentials=credentials,
         allow_methods=frozenset(normalize_method(m) for m in methods) if methods is not None else None,
         allow_headers=tuple(dict.fromkeys(allow_headers)) if allow_headers is not None else None,
         expose_headers=tuple(dict.fromkeys(expose)) if expose is not None else None,
-        max_age=max_age, preflight=Preflight(preflight), allow_private_network=private_network,
+        max_age=max_age,
+        preflight=Preflight(preflight),
+        allow_private_network=private_network,
         allow_methods_value=", ".join(dict.fromkeys(normalize_method(m) for m in methods or ())),
     )

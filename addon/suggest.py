@@ -1,4 +1,5 @@
 """rules.yaml snippets that would unblock observed cross-origin calls (cors.rule)."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,11 @@ def suggest_rules(calls: list[Observed]) -> str:
         origins = list(dict.fromkeys(c.origin for c in group))
         methods = list(dict.fromkeys(c.method for c in group))
         headers = list(dict.fromkeys(h for c in group for h in c.headers))
-        lines += [f"  - name: {json.dumps(host)}", f"    hosts: {_flow_list([host])}",
-                  f"    allow_origins: {_flow_list(origins)}"]
+        lines += [
+            f"  - name: {json.dumps(host)}",
+            f"    hosts: {_flow_list([host])}",
+            f"    allow_origins: {_flow_list(origins)}",
+        ]
         lines.append(f"    allow_methods: {_flow_list(methods)}")
         if headers:
             lines.append(f"    allow_headers: {_flow_list(headers)}")
@@ -59,5 +63,12 @@ def observed_call(request: CorsRequest) -> Observed:
     preflight = request.is_preflight
     names = (requested_header_names(request.request_headers) or []) if preflight else []
     method = request.request_method if preflight and request.request_method is not None else request.method
-    return Observed(request.scheme, request.host, request.port, request.origins[0], method, tuple(names),
-                    request.carries_credentials)
+    return Observed(
+        request.scheme,
+        request.host,
+        request.port,
+        request.origins[0],
+        method,
+        tuple(names),
+        request.carries_credentials,
+    )

@@ -32,9 +32,11 @@ class Tally:
         lines = []
         for (origin, host), counts in sorted(per_key.items()):
             totals = [f"{n} {what}" for what, n in counts.items() if not what.startswith(WHY)]
-            reasons = [f"{what[len(WHY):]} (x{n})" for what, n in counts.items() if what.startswith(WHY)]
-            lines.append(f"CORS summary: {origin} -> {host}: {', '.join(totals)}"
-                         + (f"; why: {' | '.join(reasons)}" if reasons else ""))
+            reasons = [f"{what[len(WHY) :]} (x{n})" for what, n in counts.items() if what.startswith(WHY)]
+            lines.append(
+                f"CORS summary: {origin} -> {host}: {', '.join(totals)}"
+                + (f"; why: {' | '.join(reasons)}" if reasons else "")
+            )
         return lines
 
 
@@ -42,11 +44,17 @@ def failure_text(error: str, status: int | None, streamed: bool) -> str:
     """Why a CORS call the rules allow still fails when the exchange with the server breaks:
     `status` is the server's when its response headers arrived, None when none did."""
     if status is None:
-        return (f"the server could not be reached ({error}). mitmproxy answers 502 without CORS headers, "
-                f"so the browser reports a CORS error (\"{NO_ALLOW_ORIGIN}\") although the server is down.")
+        return (
+            f"the server could not be reached ({error}). mitmproxy answers 502 without CORS headers, "
+            f'so the browser reports a CORS error ("{NO_ALLOW_ORIGIN}") although the server is down.'
+        )
     broke_off = f"the server's {status} response broke off after its headers ({error})."
     if streamed:
-        return (f"{broke_off} The headers, with the CORS headers, had already gone to the browser, which "
-                "reports a network error (such as net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.")
-    return (f"{broke_off} mitmproxy answers 502 without CORS headers instead, so the browser reports a CORS "
-            f"error (\"{NO_ALLOW_ORIGIN}\") although the server answered.")
+        return (
+            f"{broke_off} The headers, with the CORS headers, had already gone to the browser, which "
+            "reports a network error (such as net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error."
+        )
+    return (
+        f"{broke_off} mitmproxy answers 502 without CORS headers instead, so the browser reports a CORS "
+        f'error ("{NO_ALLOW_ORIGIN}") although the server answered.'
+    )

@@ -4,6 +4,7 @@ Pure functions over plain data. The checks follow the Fetch standard's CORS chec
 CORS-preflight fetch, in the order Chromium runs them; the messages are Chromium's console
 text (as seen in Chromium 150) and Firefox's reason codes.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,17 @@ from .patterns import TOKEN
 Credentials = Literal["omit", "include"]  # the request's credentials mode, as far as a verdict cares
 SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-ALWAYS_READABLE = frozenset({
-    "cache-control", "content-language", "content-length", "content-type", "expires",
-    "last-modified", "pragma",
-})
+ALWAYS_READABLE = frozenset(
+    {
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    }
+)
 NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})
 PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
 NO_ALLOW_ORIGIN = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
@@ -79,8 +87,13 @@ class Verdict:
     steps: tuple[str, ...] = ()  # each check and its result, for cors.explain
 
     def as_dict(self) -> dict[str, object]:
-        return {"blocked": self.blocked, "reason": self.reason, "chromium": self.chromium,
-                "firefox": self.firefox, "fix": self.fix}
+        return {
+            "blocked": self.blocked,
+            "reason": self.reason,
+            "chromium": self.chromium,
+            "firefox": self.firefox,
+            "fix": self.fix,
+        }
 
 
 @dataclass(frozen=True)
@@ -110,8 +123,12 @@ class Judgement:
 
     def as_dict(self) -> dict[str, object]:
         shown = self.blocking or self.sides[0][1]
-        return {**shown.as_dict(), "blocked": self.blocked, "credentials": self.credentials,
-                "depends_on_credentials": self.depends_on_credentials}
+        return {
+            **shown.as_dict(),
+            "blocked": self.blocked,
+            "credentials": self.credentials,
+            "depends_on_credentials": self.depends_on_credentials,
+        }
 
 
 class _Blocked(Exception):
@@ -120,12 +137,10 @@ class _Blocked(Exception):
         self.reason, self.firefox, self.fix = reason, firefox, fix
 
 
-def cors_check(origin: str, credentials: bool, allow_origin: str | None,
-               allow_credentials: str | None) -> None:
+def cors_check(origin: str, credentials: bool, allow_origin: str | None, allow_credentials: str | None) -> None:
     """The CORS check on one response. Raises _Blocked with Chromium's wording."""
     if allow_origin is None:
-        raise _Blocked(NO_ALLOW_ORIGIN,
-                       "CORSMissingAllowOrigin", f"send Access-Control-Allow-Origin: {origin}")
+        raise _Blocked(NO_ALLOW_ORIGIN, "CORSMissingAllowOrigin", f"send Access-Control-Allow-Origin: {origin}")
     value = allow_origin
     if value == "*":
         if credentials:
@@ -134,28 +149,38 @@ def cors_check(origin: str, credentials: bool, allow_origin: str | None,
                 "wildcard '*' when the request's credentials mode is 'include'.",
                 "CORSNotSupportingCredentials",
                 f"send the exact origin (Access-Control-Allow-Origin: {origin}) and "
-                "Access-Control-Allow-Credentials: true instead of '*'")
+                "Access-Control-Allow-Credentials: true instead of '*'",
+            )
         return
     if value != origin:
         if " " in value or "," in value:
             raise _Blocked(
                 f"The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only "
-                "one is allowed." + VALID_VALUE, "CORSMultipleAllowOriginNotAllowed",
+                "one is allowed." + VALID_VALUE,
+                "CORSMultipleAllowOriginNotAllowed",
                 f"send exactly one Access-Control-Allow-Origin: {origin} (is a proxy or framework "
-                "adding a second one?)")
+                "adding a second one?)",
+            )
         if value != "null" and not _parses_as_url(value):
             raise _Blocked(
                 f"The 'Access-Control-Allow-Origin' header contains the invalid value '{value}'." + VALID_VALUE,
-                "CORSAllowOriginNotMatchingOrigin", f"send Access-Control-Allow-Origin: {origin}")
+                "CORSAllowOriginNotMatchingOrigin",
+                f"send Access-Control-Allow-Origin: {origin}",
+            )
         raise _Blocked(
             f"The 'Access-Control-Allow-Origin' header has a value '{value}' that is not equal to the "
-            "supplied origin." + VALID_VALUE, "CORSAllowOriginNotMatchingOrigin",
-            f"send Access-Control-Allow-Origin: {origin} (byte for byte: no trailing slash, lowercase)")
+            "supplied origin." + VALID_VALUE,
+            "CORSAllowOriginNotMatchingOrigin",
+            f"send Access-Control-Allow-Origin: {origin} (byte for byte: no trailing slash, lowercase)",
+        )
     if credentials and allow_credentials != "true":
         raise _Blocked(
             f"The value of the 'Access-Control-Allow-Credentials' header in the response is "
             f"'{allow_credentials or ''}' which must be 'true' when the request's credentials mode is "
-            "'include'.", "CORSMissingAllowCredentials", "send Access-Control-Allow-Credentials: true")
+            "'include'.",
+            "CORSMissingAllowCredentials",
+            "send Access-Control-Allow-Credentials: true",
+        )
 
 
 def _parse_list(value: str | None) -> list[str] | None:
@@ -169,43 +194,63 @@ def _parse_list(value: str | None) -> list[str] | None:
 
 def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
     if ex.status in REDIRECT_STATUSES:
-        raise _Blocked(PREFLIGHT_PREFIX + "Redirect is not allowed for a preflight request.",
-                       "CORSPreflightDidNotSucceed",
-                       "answer OPTIONS at this URL itself; a preflight must not redirect")
+        raise _Blocked(
+            PREFLIGHT_PREFIX + "Redirect is not allowed for a preflight request.",
+            "CORSPreflightDidNotSucceed",
+            "answer OPTIONS at this URL itself; a preflight must not redirect",
+        )
     try:
-        cors_check(ex.origin, ex.credentials, ex.header("access-control-allow-origin"),
-                   ex.header("access-control-allow-credentials"))
+        cors_check(
+            ex.origin,
+            ex.credentials,
+            ex.header("access-control-allow-origin"),
+            ex.header("access-control-allow-credentials"),
+        )
     except _Blocked as e:
         raise _Blocked(PREFLIGHT_PREFIX + e.reason, e.firefox, e.fix) from None
-    steps.append("preflight CORS check (Access-Control-Allow-Origin"
-                 + (", -Credentials" if ex.credentials else "") + "): passes")
+    steps.append(
+        "preflight CORS check (Access-Control-Allow-Origin" + (", -Credentials" if ex.credentials else "") + "): passes"
+    )
     if not 200 <= ex.status < 300:
-        raise _Blocked(PREFLIGHT_PREFIX + "It does not have HTTP ok status.", "CORSPreflightDidNotSucceed",
-                       f"answer OPTIONS with 204 instead of {ex.status} (before authentication or routing)")
+        raise _Blocked(
+            PREFLIGHT_PREFIX + "It does not have HTTP ok status.",
+            "CORSPreflightDidNotSucceed",
+            f"answer OPTIONS with 204 instead of {ex.status} (before authentication or routing)",
+        )
     steps.append(f"preflight status {ex.status}: ok")
     methods = _parse_list(ex.header("access-control-allow-methods"))
     if methods is None:
-        raise _Blocked("Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
-                       "CORSInvalidAllowMethod", "send a comma-separated list of method names")
+        raise _Blocked(
+            "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
+            "CORSInvalidAllowMethod",
+            "send a comma-separated list of method names",
+        )
     headers = _parse_list(ex.header("access-control-allow-headers"))
     if headers is None:
-        raise _Blocked("Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
-                       "CORSInvalidAllowHeader", "send a comma-separated list of header names")
+        raise _Blocked(
+            "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
+            "CORSInvalidAllowHeader",
+            "send a comma-separated list of header names",
+        )
     method = ex.request_method or ""
     star = not ex.credentials
     if not (method in SIMPLE_METHODS or method in methods or (star and "*" in methods)):
-        raise _Blocked(f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.",
-                       "CORSMethodNotFound",
-                       f"add {method} to Access-Control-Allow-Methods (byte for byte, uppercase)"
-                       + ("; '*' does not count with credentials" if "*" in methods else ""))
+        raise _Blocked(
+            f"Method {method} is not allowed by Access-Control-Allow-Methods in preflight response.",
+            "CORSMethodNotFound",
+            f"add {method} to Access-Control-Allow-Methods (byte for byte, uppercase)"
+            + ("; '*' does not count with credentials" if "*" in methods else ""),
+        )
     steps.append(f"method {method}: allowed")
     allowed = {h.lower() for h in headers}
     for name in sorted(h.lower() for h in ex.request_headers):
         if name not in allowed and not (star and "*" in allowed):
-            raise _Blocked(f"Request header field {name} is not allowed by Access-Control-Allow-Headers in "
-                           "preflight response.", "CORSMissingAllowHeaderFromPreflight",
-                           f"add {name} to Access-Control-Allow-Headers"
-                           + ("; '*' does not count with credentials" if "*" in allowed else ""))
+            raise _Blocked(
+                f"Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response.",
+                "CORSMissingAllowHeaderFromPreflight",
+                f"add {name} to Access-Control-Allow-Headers"
+                + ("; '*' does not count with credentials" if "*" in allowed else ""),
+            )
     if ex.request_headers:
         steps.append(f"headers {', '.join(sorted(ex.request_headers))}: allowed")
         if "authorization" in ex.request_headers and "authorization" not in allowed:
@@ -213,17 +258,22 @@ def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
 
 
 def _actual_checks(ex: Exchange, steps: list[str]) -> None:
-    cors_check(ex.origin, ex.credentials, ex.header("access-control-allow-origin"),
-               ex.header("access-control-allow-credentials"))
-    steps.append("CORS check (Access-Control-Allow-Origin" + (", -Credentials" if ex.credentials else "")
-                 + "): passes")
+    cors_check(
+        ex.origin,
+        ex.credentials,
+        ex.header("access-control-allow-origin"),
+        ex.header("access-control-allow-credentials"),
+    )
+    steps.append("CORS check (Access-Control-Allow-Origin" + (", -Credentials" if ex.credentials else "") + "): passes")
     location = ex.header("location")
     if ex.status in REDIRECT_STATUSES and location:
         if urlsplit(location).username is not None:
             # Chromium 150 prints the location as '' in this message.
-            raise _Blocked("Redirect location '' contains a username and password, which is disallowed for "
-                           "cross-origin requests.", "CORSExternalRedirectNotAllowed",
-                           f"remove user:password from the Location header ({location})")
+            raise _Blocked(
+                "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
+                "CORSExternalRedirectNotAllowed",
+                f"remove user:password from the Location header ({location})",
+            )
         steps.append(f"redirect to {location}: followed; that response is checked again")
 
 
@@ -231,13 +281,17 @@ def verdict(ex: Exchange, explain: bool = False) -> Verdict:
     """Pass, or the first failure the browser reports, with its message.
 
     `explain` adds what a script may read of a passing response to the steps."""
-    steps = [f"{'preflight for ' + str(ex.request_method) if ex.is_preflight else ex.method} {ex.url} "
-             f"from {ex.origin}, credentials {'include' if ex.credentials else 'not included'}: "
-             f"server answered {ex.status}"]
+    steps = [
+        f"{'preflight for ' + str(ex.request_method) if ex.is_preflight else ex.method} {ex.url} "
+        f"from {ex.origin}, credentials {'include' if ex.credentials else 'not included'}: "
+        f"server answered {ex.status}"
+    ]
     try:
         (_preflight_checks if ex.is_preflight else _actual_checks)(ex, steps)
     except _Blocked as e:
-        chromium = f"Access to fetch at '{ex.url}' from origin '{ex.origin}' has been blocked by CORS policy: {e.reason}"
+        chromium = (
+            f"Access to fetch at '{ex.url}' from origin '{ex.origin}' has been blocked by CORS policy: {e.reason}"
+        )
         steps.append(f"blocked: {e.reason}")
         return Verdict(True, e.reason, chromium, e.firefox, e.fix, tuple(steps))
     if explain and not ex.is_preflight:

@@ -3,6 +3,7 @@
 PyYAML is used when importable; mitmproxy's standalone binaries only ship
 ruamel.yaml, so that is the fallback. Both expose the same node API.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -96,9 +97,7 @@ def load_yaml(text: str, backend=None) -> Any:
                 key = key if isinstance(key, str) else str(key)
                 line = key_node.start_mark.line + 1
                 if key in result:
-                    raise YamlError(
-                        line, f"key '{key}' given twice (first on line {result.key_lines[key]})"
-                    )
+                    raise YamlError(line, f"key '{key}' given twice (first on line {result.key_lines[key]})")
                 result[key] = convert(value_node)
                 result.key_lines[key] = line
             return result

@@ -3,6 +3,7 @@
 Starts its own upstreams (nginx; a 50 ms Python server) and mitmdump proxies on 127.0.0.1,
 drives them with wrk, and prints one table; every ratio compares runs of this same process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,14 +33,20 @@ ORIGIN = "http://localhost:3000"
 RESUME_SETTLE = 0.05  # seconds a paused mitmdump gets before it is measured
 
 
-def rules_text(upstream_port: int, count: int, preflight: str = "answer", max_age: int = 5,
-               origin: str = ORIGIN) -> str:
+def rules_text(
+    upstream_port: int, count: int, preflight: str = "answer", max_age: int = 5, origin: str = ORIGIN
+) -> str:
     """`count` rules; only the last one covers the upstream."""
     lines = ["rules:"]
     for i in range(count - 1):
         lines += [f"  - name: other-{i}", f"    hosts: [h{i}.example.com]", f"    allow_origins: [{ORIGIN}]"]
-    lines += ["  - name: bench", f'    hosts: ["127.0.0.1:{upstream_port}"]', f"    allow_origins: [{origin}]",
-              f"    preflight: {preflight}", f"    max_age: {max_age}"]
+    lines += [
+        "  - name: bench",
+        f'    hosts: ["127.0.0.1:{upstream_port}"]',
+        f"    allow_origins: [{origin}]",
+        f"    preflight: {preflight}",
+        f"    max_age: {max_age}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -66,8 +73,9 @@ http {{
 }}
 """)
         self.log = open(folder / "nginx.log", "w")
-        self.process = subprocess.Popen(["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], stdout=self.log, stderr=subprocess.STDOUT
+        )
         wait_port(self.port)
 
     def stop(self):
@@ -109,23 +117,39 @@ class SlowUpstream:
 
 # name -> (number of rules, script): the configurations measured here and in instructions.py
 ALONE = "mitmdump alone"
-CONFIGURATIONS = {ALONE: (None, None),
-                  "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
-                  "addon, 1 rule": (1, ROOT / "cors_addon.py"),
-                  "addon, 10,000 rules": (10_000, ROOT / "cors_addon.py")}
+CONFIGURATIONS = {
+    ALONE: (None, None),
+    "empty addon (-s)": (None, ROOT / "bench" / "empty_addon.py"),
+    "addon, 1 rule": (1, ROOT / "cors_addon.py"),
+    "addon, 10,000 rules": (10_000, ROOT / "cors_addon.py"),
+}
 
 
 def rules_file(folder: Path, port: int) -> Path:
     return folder / f"rules-{port}.yaml"
 
 
-def mitmdump_command(folder: Path, upstream_port: int, port: int, script: Path | None, rules: str | None,
-                     verbosity: str = "warn") -> list[str]:
+def mitmdump_command(
+    folder: Path, upstream_port: int, port: int, script: Path | None, rules: str | None, verbosity: str = "warn"
+) -> list[str]:
     """mitmdump in reverse mode to 127.0.0.1:upstream_port; `rules` goes to rules_file(folder, port).
     Each process gets its own confdir: processes started together would race to create one CA there."""
-    command = [str(Path(sys.executable).parent / "mitmdump"), "--mode", f"reverse:http://127.0.0.1:{upstream_port}",
-               "--listen-host", "127.0.0.1", "-p", str(port), "--set", f"confdir={folder / f'conf-{port}'}",
-               "--set", "flow_detail=0", "--set", f"termlog_verbosity={verbosity}", *LOOPBACK_ONLY]
+    command = [
+        str(Path(sys.executable).parent / "mitmdump"),
+        "--mode",
+        f"reverse:http://127.0.0.1:{upstream_port}",
+        "--listen-host",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "--set",
+        f"confdir={folder / f'conf-{port}'}",
+        "--set",
+        "flow_detail=0",
+        "--set",
+        f"termlog_verbosity={verbosity}",
+        *LOOPBACK_ONLY,
+    ]
     if script is not None:
         command += ["-s", str(script)]
     if rules is not None:
@@ -138,15 +162,27 @@ def mitmdump_command(folder: Path, upstream_port: int, port: int, script: Path |
 class Proxy:
     """mitmdump in reverse mode, optionally with a script (the addon by default) and a rules file."""
 
-    def __init__(self, folder: Path, upstream_port: int, rules: str | None, verbosity: str = "warn",
-                 script: Path | None = ROOT / "cors_addon.py", cpus: set[int] | None = None, hash_seed: int = 0):
+    def __init__(
+        self,
+        folder: Path,
+        upstream_port: int,
+        rules: str | None,
+        verbosity: str = "warn",
+        script: Path | None = ROOT / "cors_addon.py",
+        cpus: set[int] | None = None,
+        hash_seed: int = 0,
+    ):
         self.port = free_port()
         self.rules_path = rules_file(folder, self.port)
         args = mitmdump_command(folder, upstream_port, self.port, script, rules, verbosity)
         self.output = open(folder / f"mitmdump-{self.port}.log", "w")
-        self.process = subprocess.Popen(args, stdout=self.output, stderr=subprocess.STDOUT,
-                                        env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)),
-                                        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+        self.process = subprocess.Popen(
+            args,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ, PYTHONHASHSEED=str(hash_seed)),
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
+        )
         wait_port(self.port, 60)
 
     def peak_rss_mb(self) -> float:
@@ -177,26 +213,43 @@ def wrk(port: int, kind: str, connections: int, seconds: float, folder: Path, st
     script = folder / f"wrk-{kind}-{stop_after}.lua"
     method = "OPTIONS" if kind == "preflight" else "GET"
     extra = 'wrk.headers["Access-Control-Request-Method"] = "PUT"\n' if kind == "preflight" else ""
-    stop = (f"local seen = 0\nresponse = function(status, headers, body)\n  seen = seen + 1\n"
-            f"  if seen >= {stop_after} then wrk.thread:stop() end\nend\n") if stop_after else ""
-    script.write_text(f'wrk.method = "{method}"\nwrk.headers["Origin"] = "{ORIGIN}"\n{extra}{stop}'
-                      "done = function(summary, latency, requests)\n"
-                      '  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,'
-                      " latency:percentile(50), latency:percentile(99), summary.errors.status + summary.errors.connect"
-                      " + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n")
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{round(seconds)}s", "-s", str(script),
-                          f"http://127.0.0.1:{port}/items"], capture_output=True, text=True, check=True).stdout
+    stop = (
+        (
+            f"local seen = 0\nresponse = function(status, headers, body)\n  seen = seen + 1\n"
+            f"  if seen >= {stop_after} then wrk.thread:stop() end\nend\n"
+        )
+        if stop_after
+        else ""
+    )
+    script.write_text(
+        f'wrk.method = "{method}"\nwrk.headers["Origin"] = "{ORIGIN}"\n{extra}{stop}'
+        "done = function(summary, latency, requests)\n"
+        '  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests, summary.duration,'
+        " latency:percentile(50), latency:percentile(99), summary.errors.status + summary.errors.connect"
+        " + summary.errors.read + summary.errors.write + summary.errors.timeout))\nend\n"
+    )
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{round(seconds)}s", "-s", str(script), f"http://127.0.0.1:{port}/items"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     requests, duration_us, p50, p99, errors = (int(x) for x in re.search(r"RESULT (.*)", out).group(1).split())
-    return {"rps": requests / (duration_us / 1e6), "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
-            "requests": requests, "errors": errors}
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p50_ms": p50 / 1000,
+        "p99_ms": p99 / 1000,
+        "requests": requests,
+        "errors": errors,
+    }
 
 
 def decision_times() -> dict:
     from addon.policy import CorsRequest, decide
     from addon.respond import respond
     from addon.rules import load_rules, parse_rules
-    request = CorsRequest("GET", "http", "127.0.0.1", 9999, "/items",
-                          (ORIGIN,), ("http://127.0.0.1:9999",))
+
+    request = CorsRequest("GET", "http", "127.0.0.1", 9999, "/items", (ORIGIN,), ("http://127.0.0.1:9999",))
     result = {}
     for count in (1, 10_000):
         rules = parse_rules(rules_text(9999, count))
@@ -204,6 +257,7 @@ def decision_times() -> dict:
 
         def once(rules=rules):  # the core's whole work for one CORS GET: decide, then respond
             respond(decide(request, rules), 200, [("Content-Type", "text/plain"), ("X-Total", "1")])
+
         runs = timeit.repeat(once, number=2000, repeat=7)
         result[count] = statistics.median(runs) / 2000 * 1e6
     with tempfile.TemporaryDirectory() as tmp:
@@ -217,6 +271,7 @@ def decision_times() -> dict:
 def reload_pause(folder: Path, upstream_port: int) -> dict:
     """Longest request latency while a 10,000-rule rules.yaml is reloaded, against a quiet baseline."""
     import http.client
+
     proxy = Proxy(folder, upstream_port, rules_text(upstream_port, 10_000), verbosity="info")
     latencies: list[tuple[float, float]] = []
     stop = threading.Event()
@@ -228,6 +283,7 @@ def reload_pause(folder: Path, upstream_port: int) -> dict:
             connection.request("GET", "/items", headers={"Origin": ORIGIN})
             connection.getresponse().read()
             latencies.append((start, time.perf_counter() - start))
+
     try:
         thread = threading.Thread(target=client)
         thread.start()
@@ -260,19 +316,24 @@ def preflight_saving(folder: Path) -> dict | None:
         return None
     slow = SlowUpstream(0.050)
     from browser import PageServer
+
     page_server = PageServer()
     page_origin = page_server.origin
-    proxies = {mode: Proxy(folder, slow.port, rules_text(slow.port, 1, mode, max_age=0, origin=page_origin))
-               for mode in ("answer", "forward")}
+    proxies = {
+        mode: Proxy(folder, slow.port, rules_text(slow.port, 1, mode, max_age=0, origin=page_origin))
+        for mode in ("answer", "forward")
+    }
     result = {}
     try:
         with sync_playwright() as playwright:
             from browser import launch
+
             browser = launch(playwright)
             page = browser.new_page()
             page.goto(page_origin + "/")
             for mode, proxy in proxies.items():
-                times = page.evaluate("""async (url) => {
+                times = page.evaluate(
+                    """async (url) => {
                     const times = [];
                     for (let i = 0; i < 21; i++) {
                       const t0 = performance.now();
@@ -281,7 +342,9 @@ def preflight_saving(folder: Path) -> dict | None:
                       if (i > 0) times.push(performance.now() - t0);
                     }
                     return times;
-                }""", f"http://127.0.0.1:{proxy.port}/items")
+                }""",
+                    f"http://127.0.0.1:{proxy.port}/items",
+                )
                 result[mode] = statistics.median(times)
             browser.close()
     finally:
@@ -295,8 +358,12 @@ def preflight_saving(folder: Path) -> dict | None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=1, help="duration of each wrk run")
-    parser.add_argument("--rounds", type=int, default=6,
-                        help="rounds; each pairs every process once per load with a run of mitmdump alone")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=6,
+        help="rounds; each pairs every process once per load with a run of mitmdump alone",
+    )
     parser.add_argument("--processes", type=int, default=3, help="mitmdump processes per configuration")
     parser.add_argument("--json", help="also write the raw results here")
     args = parser.parse_args()
@@ -305,8 +372,13 @@ def main() -> int:
             print(f"{tool} is missing: apt-get install {tool}", file=sys.stderr)
             return 1
     from mitmproxy.version import VERSION
-    results: dict = {"machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                                f"mitmproxy {VERSION}", "processes": args.processes, "rounds": args.rounds}
+
+    results: dict = {
+        "machine": f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"mitmproxy {VERSION}",
+        "processes": args.processes,
+        "rounds": args.rounds,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         nginx = Nginx(folder)
@@ -319,8 +391,15 @@ def main() -> int:
         results["preflight_ms"] = preflight_saving(folder)
     print_table(results)
     if args.json:
-        Path(args.json).write_text(json.dumps({k: (v if k != "load" else {" | ".join(map(str, key)): m
-                                                for key, m in v.items()}) for k, v in results.items()}, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    k: (v if k != "load" else {" | ".join(map(str, key)): m for key, m in v.items()})
+                    for k, v in results.items()
+                },
+                indent=2,
+            )
+        )
     return 0
 
 
@@ -340,8 +419,10 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
     row's ratio is the median of its pairs' ratios. mitmdump alone is paired with another
     mitmdump alone: its ratio is what this method reads where there is no difference."""
     proxy_cpus, load_cpus = split_cpus()
-    configs = {name: (rules_text(nginx.port, count) if count else None, script)
-               for name, (count, script) in CONFIGURATIONS.items()}
+    configs = {
+        name: (rules_text(nginx.port, count) if count else None, script)
+        for name, (count, script) in CONFIGURATIONS.items()
+    }
     processes: dict[tuple[str, int], Proxy] = {}
     saved_affinity = os.sched_getaffinity(0)
     shuffle = random.Random(1).shuffle
@@ -350,8 +431,9 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
             os.sched_setaffinity(0, load_cpus)  # wrk and nginx inherit it
         for index in range(args.processes):
             for name, (rules, script) in configs.items():
-                processes[(name, index)] = Proxy(folder, nginx.port, rules, script=script, cpus=proxy_cpus,
-                                                hash_seed=index + 1)
+                processes[(name, index)] = Proxy(
+                    folder, nginx.port, rules, script=script, cpus=proxy_cpus, hash_seed=index + 1
+                )
         for proxy in processes.values():  # warm up; then only the process being measured runs
             wrk(proxy.port, "get", 8, 1, folder)
             proxy.pause()
@@ -369,8 +451,9 @@ def measure_proxies(results: dict, folder: Path, nginx: Nginx, args) -> None:
                         run, alone = done[measured], done[reference]
                         run["vs_alone"] = run["rps"] / alone["rps"]
                         runs.setdefault((name, kind, connections), []).append(run)
-        results["load"] = {key: summary(rs) for key, rs in
-                           sorted(runs.items(), key=lambda item: list(configs).index(item[0][0]))}
+        results["load"] = {
+            key: summary(rs) for key, rs in sorted(runs.items(), key=lambda item: list(configs).index(item[0][0]))
+        }
         memory = {}
         for name in (ALONE, "addon, 1 rule"):
             proxy = processes[(name, 0)]
@@ -400,42 +483,58 @@ def summary(runs: list[dict]) -> dict:
     middle half of the pairs' ratios (the quartiles)."""
     ratios = [r["vs_alone"] for r in runs]
     low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3  # one run: no spread
-    return ({metric: statistics.median(r[metric] for r in runs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")}
-            | {"errors": sum(r["errors"] for r in runs), "runs": len(runs),
-               "vs_alone": statistics.median(ratios), "vs_alone_low": low, "vs_alone_high": high})
+    return {metric: statistics.median(r[metric] for r in runs) for metric in ("rps", "p50_ms", "p99_ms", "cpu_us")} | {
+        "errors": sum(r["errors"] for r in runs),
+        "runs": len(runs),
+        "vs_alone": statistics.median(ratios),
+        "vs_alone_low": low,
+        "vs_alone_high": high,
+    }
 
 
 def print_table(results: dict) -> None:
     print(f"\nMachine: {results['machine']}\n")
     load = results["load"]
     runs = load[(ALONE, "get", 1)]["runs"]
-    print(f"1. Through mitmdump (reverse mode to nginx), wrk -t1; median of {runs} runs per row "
-          f"({results['processes']} processes x {results['rounds']} rounds); vs alone: median of the ratios to a "
-          "run of mitmdump alone next to each run (middle half of those ratios); alone's own row: to another "
-          "mitmdump alone")
-    print(f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'cpu us/req':>10} {'vs alone':>9}  {'middle half':>11}")
+    print(
+        f"1. Through mitmdump (reverse mode to nginx), wrk -t1; median of {runs} runs per row "
+        f"({results['processes']} processes x {results['rounds']} rounds); vs alone: median of the ratios to a "
+        "run of mitmdump alone next to each run (middle half of those ratios); alone's own row: to another "
+        "mitmdump alone"
+    )
+    print(
+        f"{'request':10} {'conns':>5} {'configuration':22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'cpu us/req':>10} {'vs alone':>9}  {'middle half':>11}"
+    )
     for kind in ("get", "preflight"):
         for connections in (1, 8):
             for name in dict.fromkeys(name for name, _, _ in load):
                 m = load[(name, kind, connections)]
                 label = "CORS GET" if kind == "get" else "preflight"
-                print(f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
-                      f"{m['p99_ms']:>8.2f} {m['cpu_us']:>10.0f} {m['vs_alone']:>9.3f}  "
-                      f"{m['vs_alone_low']:.3f}-{m['vs_alone_high']:.3f}"
-                      + (f"  errors {m['errors']}" if m["errors"] else ""))
+                print(
+                    f"{label:10} {connections:>5} {name:22} {m['rps']:>9.0f} {m['p50_ms']:>8.2f} "
+                    f"{m['p99_ms']:>8.2f} {m['cpu_us']:>10.0f} {m['vs_alone']:>9.3f}  "
+                    f"{m['vs_alone_low']:.3f}-{m['vs_alone_high']:.3f}"
+                    + (f"  errors {m['errors']}" if m["errors"] else "")
+                )
     d = results["decision_us"]
     print("\n2. Pure core (decide + respond: everything the addon works out per CORS GET), median per call")
-    print(f"   1 rule: {d[1]:.1f} us   10,000 rules (match last): {d[10_000]:.1f} us   "
-          f"10,000-rule rules.yaml load: {d['load_10000_s']:.2f} s")
+    print(
+        f"   1 rule: {d[1]:.1f} us   10,000 rules (match last): {d[10_000]:.1f} us   "
+        f"10,000-rule rules.yaml load: {d['load_10000_s']:.2f} s"
+    )
     r = results["reload"]
-    print(f"   reload of 10,000 rules while serving: longest request {r['reload_max_ms']:.0f} ms during "
-          f"{r['reloads']} reloads (longest before, without reloads: {r['baseline_max_ms']:.0f} ms)")
+    print(
+        f"   reload of 10,000 rules while serving: longest request {r['reload_max_ms']:.0f} ms during "
+        f"{r['reloads']} reloads (longest before, without reloads: {r['baseline_max_ms']:.0f} ms)"
+    )
     p = results["preflight_ms"]
     print("\n3. A preflighted PUT in Chromium, upstream adds 50 ms, max_age 0 (median fetch time)")
     if p:
-        print(f"   preflight: answer {p['answer']:.1f} ms   forward {p['forward']:.1f} ms   "
-              f"saved {p['forward'] - p['answer']:.1f} ms")
+        print(
+            f"   preflight: answer {p['answer']:.1f} ms   forward {p['forward']:.1f} ms   "
+            f"saved {p['forward'] - p['answer']:.1f} ms"
+        )
     else:
         print("   skipped: Chromium or playwright missing")
     print("\n4. Peak memory (VmHWM) of mitmdump after the load runs plus 20,000 more requests")

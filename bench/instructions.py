@@ -7,6 +7,7 @@ between them are counted. Work done on timers (mitmproxy's script watcher, the a
 watcher) is measured while idle and taken off: under valgrind each request takes ~50x longer,
 so timers would weigh 50x more per request than in a real run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,13 @@ def counted(folder: Path, pid: int, part: int) -> int:
 def measure(folder: Path, upstream_port: int, name: str, requests: int, idle: float) -> dict:
     count, script = CONFIGURATIONS[name]
     port = free_port()
-    args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.%p", sys.executable,
-            *mitmdump_command(folder, upstream_port, port, script, rules_text(upstream_port, count) if count else None)]
+    args = [
+        "valgrind",
+        "--tool=callgrind",
+        f"--callgrind-out-file={folder}/callgrind.%p",
+        sys.executable,
+        *mitmdump_command(folder, upstream_port, port, script, rules_text(upstream_port, count) if count else None),
+    ]
     with open(folder / f"valgrind-{port}.log", "w") as log:
         process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONHASHSEED="0"))
     control = ["callgrind_control", str(process.pid)]
@@ -84,18 +90,21 @@ def main() -> int:
         nginx = Nginx(folder)
         try:
             with ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 1))) as pool:
-                jobs = {name: pool.submit(measure, folder, nginx.port, name, args.requests, args.idle)
-                        for name in CONFIGURATIONS}
+                jobs = {
+                    name: pool.submit(measure, folder, nginx.port, name, args.requests, args.idle)
+                    for name in CONFIGURATIONS
+                }
                 results = {name: job.result() for name, job in jobs.items()}
         finally:
             nginx.stop()
     alone = results[ALONE]["per_request"]
-    print(f"\nInstructions per CORS GET in mitmdump (callgrind, {args.requests} sequential requests, "
-          "timers taken off)")
+    print(f"\nInstructions per CORS GET in mitmdump (callgrind, {args.requests} sequential requests, timers taken off)")
     print(f"{'configuration':22} {'instructions':>13} {'over alone':>11} {'alone / this':>13} {'timers':>7}")
     for name, r in results.items():
-        print(f"{name:22} {r['per_request']:>13,.0f} {r['per_request'] - alone:>+11,.0f} "
-              f"{alone / r['per_request']:>13.3f} {r['timers_share']:>6.1%}")
+        print(
+            f"{name:22} {r['per_request']:>13,.0f} {r['per_request'] - alone:>+11,.0f} "
+            f"{alone / r['per_request']:>13.3f} {r['timers_share']:>6.1%}"
+        )
     return 0
 
 

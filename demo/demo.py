@@ -1,9 +1,10 @@
 """make demo: an API without CORS, a page calling it, and mitmweb with the addon in between.
 
-  API without CORS   http://127.0.0.1:5000   (OPTIONS answers 405, no Access-Control-* headers)
-  the page           http://localhost:3000   (open it in your browser)
-  mitmweb            http://127.0.0.1:8081   (reverse proxy to the API on 127.0.0.1:8080)
+API without CORS   http://127.0.0.1:5000   (OPTIONS answers 405, no Access-Control-* headers)
+the page           http://localhost:3000   (open it in your browser)
+mitmweb            http://127.0.0.1:8081   (reverse proxy to the API on 127.0.0.1:8080)
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,8 +22,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from net import LOOPBACK_ONLY  # noqa: E402
 from upstream import Upstream  # noqa: E402
 
-API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = (int(os.environ.get(f"DEMO_{name}_PORT", default)) for name, default in
-                                             (("API", 5000), ("PAGE", 3000), ("PROXY", 8080), ("WEB", 8081)))
+API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = (
+    int(os.environ.get(f"DEMO_{name}_PORT", default))
+    for name, default in (("API", 5000), ("PAGE", 3000), ("PROXY", 8080), ("WEB", 8081))
+)
 
 
 def main() -> int:
@@ -31,14 +34,33 @@ def main() -> int:
     page = ThreadingHTTPServer(("127.0.0.1", PAGE_PORT), handler)
     threading.Thread(target=page.serve_forever, daemon=True).start()
     with Upstream(port=API_PORT):
-        print(__doc__.replace(":5000", f":{API_PORT}").replace(":3000", f":{PAGE_PORT}")
-              .replace(":8080", f":{PROXY_PORT}").replace(":8081", f":{WEB_PORT}"), flush=True)
+        print(
+            __doc__.replace(":5000", f":{API_PORT}")
+            .replace(":3000", f":{PAGE_PORT}")
+            .replace(":8080", f":{PROXY_PORT}")
+            .replace(":8081", f":{WEB_PORT}"),
+            flush=True,
+        )
         print(f"Open http://localhost:{PAGE_PORT}/ and click the buttons; Ctrl-C stops everything.\n", flush=True)
-        command = [str(mitmweb), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
-                   "-p", str(PROXY_PORT), "--mode", f"reverse:http://127.0.0.1:{API_PORT}",
-                   "--web-host", "127.0.0.1", "--web-port", str(WEB_PORT),
-                   "--set", f"cors_rules={os.environ.get('DEMO_RULES', HERE / 'rules.yaml')}", *LOOPBACK_ONLY,
-                   *sys.argv[1:]]
+        command = [
+            str(mitmweb),
+            "-s",
+            str(ROOT / "cors_addon.py"),
+            "--listen-host",
+            "127.0.0.1",
+            "-p",
+            str(PROXY_PORT),
+            "--mode",
+            f"reverse:http://127.0.0.1:{API_PORT}",
+            "--web-host",
+            "127.0.0.1",
+            "--web-port",
+            str(WEB_PORT),
+            "--set",
+            f"cors_rules={os.environ.get('DEMO_RULES', HERE / 'rules.yaml')}",
+            *LOOPBACK_ONLY,
+            *sys.argv[1:],
+        ]
         for column in ("icon", "method", "path", "status", "size", "time", "comment"):
             command += ["--set", f"web_columns={column}"]
         try:

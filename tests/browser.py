@@ -1,4 +1,5 @@
 """Headless Chromium (Debian's package) driven by Playwright, and the page it runs in."""
+
 from __future__ import annotations
 
 import os
@@ -8,12 +9,16 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from net import NO_OUTSIDE_LOOKUPS
 
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 BLOCKED = "has been blocked by CORS policy"
 

@@ -20,6 +20,7 @@ def require_tool(name: str) -> str:
     """The tool's path; under CI=true a missing tool fails the run instead of skipping."""
     import os
     import shutil
+
     path = shutil.which(name)
     if path is None:
         if os.environ.get("CI") == "true":
@@ -31,8 +32,10 @@ def require_tool(name: str) -> str:
 @pytest.fixture
 def write_rules(tmp_path):
     """Write a rules file and return its path."""
+
     def write(text: str, name: str = "rules.yaml") -> Path:
         path = tmp_path / name
         path.write_text(text)
         return path
+
     return write

@@ -3,6 +3,7 @@
 CORS_SETTINGS_FILE names the exported text; it is executed as the user would paste it into
 settings.py.
 """
+
 import os
 
 import django
@@ -13,8 +14,12 @@ from django.urls import re_path
 cors_settings: dict = {}
 exec(open(os.environ["CORS_SETTINGS_FILE"]).read(), cors_settings)
 settings.configure(
-    DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="test-only",
-    INSTALLED_APPS=["corsheaders"], MIDDLEWARE=["corsheaders.middleware.CorsMiddleware"],
+    DEBUG=False,
+    ALLOWED_HOSTS=["*"],
+    ROOT_URLCONF=__name__,
+    SECRET_KEY="test-only",
+    INSTALLED_APPS=["corsheaders"],
+    MIDDLEWARE=["corsheaders.middleware.CorsMiddleware"],
     **{name: value for name, value in cors_settings.items() if name.startswith("CORS_")},
 )
 django.setup()

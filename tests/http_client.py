@@ -1,4 +1,5 @@
 """A small HTTP client that keeps repeated headers, for talking through the proxy."""
+
 from __future__ import annotations
 
 import http.client
@@ -22,8 +23,15 @@ class Reply:
         return {k: v for k, v in self.headers if k.lower().startswith("access-control-")}
 
 
-def send(method: str, url: str, headers: dict | list = (), proxy_port: int | None = None,
-         port: int | None = None, body: bytes | None = None, timeout: float = 10) -> Reply:
+def send(
+    method: str,
+    url: str,
+    headers: dict | list = (),
+    proxy_port: int | None = None,
+    port: int | None = None,
+    body: bytes | None = None,
+    timeout: float = 10,
+) -> Reply:
     """Through the proxy (absolute-form) when proxy_port is given, else straight to `port`."""
     if proxy_port:
         connection = http.client.HTTPConnection("127.0.0.1", proxy_port, timeout=timeout)

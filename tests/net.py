@@ -1,4 +1,5 @@
 """Ports on 127.0.0.1 for the servers the tests (and bench/) start."""
+
 from __future__ import annotations
 
 import socket
@@ -27,8 +28,10 @@ def wait_port(port: int, timeout: float = 20) -> None:
 # background requests of their own (accounts.google.com, update services), and those are killed
 # before any lookup. Lazy connections let the block list act before mitmproxy connects upstream.
 LOOPBACK_ONLY = (
-    "--set", "connection_strategy=lazy",
-    "--set", r"block_list=/!(~d ^127\.\d+\.\d+\.\d+$ | ~d ^localhost$ | ~d ^::1$)/444",
+    "--set",
+    "connection_strategy=lazy",
+    "--set",
+    r"block_list=/!(~d ^127\.\d+\.\d+\.\d+$ | ~d ^localhost$ | ~d ^::1$)/444",
 )
 # A browser that runs without the proxy resolves nothing but loopback.
 NO_OUTSIDE_LOOKUPS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"

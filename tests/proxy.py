@@ -1,4 +1,5 @@
 """Start a real mitmdump with the addon and read the port it listens on."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,18 @@ class Mitmdump:
 
     def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump", verbosity: str = "debug"):
         self.command = [
-            mitm_binary(binary), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
-            "-p", "0", "--set", f"confdir={confdir}", "--set", f"termlog_verbosity={verbosity}", *LOOPBACK_ONLY,
+            mitm_binary(binary),
+            "-s",
+            str(ROOT / "cors_addon.py"),
+            "--listen-host",
+            "127.0.0.1",
+            "-p",
+            "0",
+            "--set",
+            f"confdir={confdir}",
+            "--set",
+            f"termlog_verbosity={verbosity}",
+            *LOOPBACK_ONLY,
             *args,
         ]
         self.lines: list[str] = []
@@ -36,7 +47,11 @@ class Mitmdump:
 
     def start(self, timeout: float = 20) -> Mitmdump:
         self.process = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+            self.command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         threading.Thread(target=self._read, daemon=True).start()
@@ -89,6 +104,17 @@ class Mitmdump:
 
 def run_to_exit(confdir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     """Run mitmdump with the addon, expecting it to exit by itself (a start-up error)."""
-    command = [mitm_binary(), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1",
-               "-p", "0", "--set", f"confdir={confdir}", *LOOPBACK_ONLY, *args]
+    command = [
+        mitm_binary(),
+        "-s",
+        str(ROOT / "cors_addon.py"),
+        "--listen-host",
+        "127.0.0.1",
+        "-p",
+        "0",
+        "--set",
+        f"confdir={confdir}",
+        *LOOPBACK_ONLY,
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

@@ -2,6 +2,7 @@
 
 CORS_ARGS_FILE names the exported text; it is executed as the user would paste it.
 """
+
 import json
 import os
 
@@ -35,10 +36,12 @@ namespace: dict = {}
 exec(open(os.environ["CORS_ARGS_FILE"]).read(), namespace)
 METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "FROB"]
 app = Starlette(
-    routes=[Route("/{prefix:path}/status/{code:int}", status, methods=METHODS),
-            Route("/status/{code:int}", status, methods=METHODS),
-            Route("/{prefix:path}/custom", custom, methods=METHODS),
-            Route("/custom", custom, methods=METHODS),
-            Route("/{rest:path}", echo, methods=METHODS)],
+    routes=[
+        Route("/{prefix:path}/status/{code:int}", status, methods=METHODS),
+        Route("/status/{code:int}", status, methods=METHODS),
+        Route("/{prefix:path}/custom", custom, methods=METHODS),
+        Route("/custom", custom, methods=METHODS),
+        Route("/{rest:path}", echo, methods=METHODS),
+    ],
     middleware=[Middleware(CORSMiddleware, **namespace["cors_args"])],
 )

@@ -1,4 +1,5 @@
 """The mitmproxy shell under mitmproxy.test.taddons: flows in, flows out."""
+
 import asyncio
 import gc
 import logging
@@ -49,8 +50,10 @@ def run(addon, flow, response=None):
 
 def test_answers_a_preflight_without_contacting_the_server(configured):
     addon, _ = configured
-    flow = cors_flow("OPTIONS", headers=[("Access-Control-Request-Method", "PUT"),
-                                         ("Access-Control-Request-Headers", "authorization")])
+    flow = cors_flow(
+        "OPTIONS",
+        headers=[("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "authorization")],
+    )
     addon.request(flow)
     assert flow.response.status_code == 204
     assert flow.response.headers["Access-Control-Allow-Origin"] == ORIGIN
@@ -60,8 +63,9 @@ def test_answers_a_preflight_without_contacting_the_server(configured):
     addon.responseheaders(flow)
     assert flow.response.headers.fields == before
     assert flow.marked == ":white_check_mark:"
-    assert flow.comment == ("CORS: answered 204 by rule 'api' (methods PUT; headers authorization); "
-                            "server not asked; rule 'api' fixed it")
+    assert flow.comment == (
+        "CORS: answered 204 by rule 'api' (methods PUT; headers authorization); server not asked; rule 'api' fixed it"
+    )
     assert flow.metadata["cors"]["outcome"] == "answered"
     assert flow.metadata["cors"]["headers_set"]["Access-Control-Allow-Methods"] == "PUT"
     assert flow.metadata["cors"]["browser_verdict"]["blocked"] is False
@@ -80,7 +84,8 @@ def test_rewrites_error_responses_and_replaces_server_headers(configured):
     assert flow.metadata["cors"]["summary"] == (
         "allowed by rule 'api' (500; no credentials); server alone: blocked - The 'Access-Control-Allow-Origin' "
         "header contains multiple values '*, http://other', but only one is allowed. Have the server send "
-        "the header with a valid value.; rule 'api' fixed it")
+        "the header with a valid value.; rule 'api' fixed it"
+    )
 
 
 def test_keeps_the_users_comment(configured):
@@ -94,18 +99,19 @@ def test_keeps_the_users_comment(configured):
 def test_refused_preflight_passes_untouched(configured, caplog):
     addon, _ = configured
     caplog.set_level(logging.INFO)
-    flow = cors_flow("OPTIONS", origin="http://evil.example",
-                     headers=[("Access-Control-Request-Method", "PUT")])
+    flow = cors_flow("OPTIONS", origin="http://evil.example", headers=[("Access-Control-Request-Method", "PUT")])
     response = tutils.tresp(status_code=405)
     before = response.headers.fields
     run(addon, flow, response)
     assert flow.response.status_code == 405 and flow.response.headers.fields == before
     assert flow.marked == ":no_entry:"
-    assert ("refused by rule 'api': origin http://evil.example is not in allow_origins; passed on untouched; "
-            "server alone: blocked - Response to preflight request doesn't pass access control check: No "
-            "'Access-Control-Allow-Origin' header is present on the requested resource.; browser will block: "
-            "Access to fetch at 'http://address:22/path' from origin 'http://evil.example' has been blocked by "
-            "CORS policy: Response to preflight request") in caplog.text
+    assert (
+        "refused by rule 'api': origin http://evil.example is not in allow_origins; passed on untouched; "
+        "server alone: blocked - Response to preflight request doesn't pass access control check: No "
+        "'Access-Control-Allow-Origin' header is present on the requested resource.; browser will block: "
+        "Access to fetch at 'http://address:22/path' from origin 'http://evil.example' has been blocked by "
+        "CORS policy: Response to preflight request"
+    ) in caplog.text
     assert any(r.levelno == logging.WARNING and "refused" in r.getMessage() for r in caplog.records)
 
 
@@ -137,12 +143,13 @@ def test_uncovered_host_is_unchanged_and_explained(configured, caplog):
     assert flow.response.headers.fields == before
     assert flow.metadata["cors"]["outcome"] == "untouched"
     assert flow.marked == ":warning:"
-    assert ("untouched: no rule covers this host and path; server alone: blocked - No 'Access-Control-Allow-"
-            "Origin' header is present on the requested resource.; browser will block: Access to fetch at "
-            "'http://elsewhere.example:22/path' from origin 'http://localhost:3000' has been blocked by CORS "
-            "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.; a rule "
-            "that would fix it: {hosts: [\"elsewhere.example:22\"], allow_origins: [\"http://localhost:3000\"]}"
-            ) in caplog.text
+    assert (
+        "untouched: no rule covers this host and path; server alone: blocked - No 'Access-Control-Allow-"
+        "Origin' header is present on the requested resource.; browser will block: Access to fetch at "
+        "'http://elsewhere.example:22/path' from origin 'http://localhost:3000' has been blocked by CORS "
+        "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.; a rule "
+        'that would fix it: {hosts: ["elsewhere.example:22"], allow_origins: ["http://localhost:3000"]}'
+    ) in caplog.text
 
 
 def test_uncovered_host_that_passes_is_marked_untouched(configured):
@@ -157,8 +164,7 @@ def test_uncovered_host_that_passes_is_marked_untouched(configured):
 def test_forwarded_preflight_gets_204_and_headers(configured, caplog):
     addon, _ = configured
     caplog.set_level(logging.INFO)
-    flow = cors_flow("OPTIONS", host="forward.example", port=443,
-                     headers=[("Access-Control-Request-Method", "DELETE")])
+    flow = cors_flow("OPTIONS", host="forward.example", port=443, headers=[("Access-Control-Request-Method", "DELETE")])
     addon.request(flow)
     assert flow.response is None
     flow.response = tutils.tresp(status_code=405, content=b"no")
@@ -197,8 +203,9 @@ def test_bad_filter_is_reported_through_mitmproxys_parser(configured, write_rule
 
 def test_filter_selects_flows(configured, write_rules):
     addon, tctx = configured
-    tctx.configure(addon, cors_rules=str(write_rules(
-        "rules:\n  - hosts: address\n    filter: '~m POST'\n", "filtered.yaml")))
+    tctx.configure(
+        addon, cors_rules=str(write_rules("rules:\n  - hosts: address\n    filter: '~m POST'\n", "filtered.yaml"))
+    )
     assert run(addon, cors_flow("POST")).metadata["cors"]["outcome"] == "allowed"
     assert run(addon, cors_flow("GET")).metadata["cors"]["outcome"] == "untouched"
 
@@ -239,16 +246,34 @@ def test_listen_warning(configured, caplog):
     assert "mitmproxy listens on" not in caplog.text
 
 
-@pytest.mark.parametrize("status, streamed, expected, tallied", [
-    (None, False, "the server could not be reached (Connection refused). mitmproxy answers 502 without CORS "
-     "headers, so the browser reports a CORS error (\"No 'Access-Control-Allow-Origin' header is present on "
-     "the requested resource.\") although the server is down.", "1 server down"),
-    (200, False, "the server's 200 response broke off after its headers (Connection refused). mitmproxy "
-     "answers 502 without CORS headers instead, so the browser reports a CORS error", "1 response broke off"),
-    (200, True, "the server's 200 response broke off after its headers (Connection refused). The headers, "
-     "with the CORS headers, had already gone to the browser, which reports a network error (such as "
-     "net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.", "1 response broke off"),
-])
+@pytest.mark.parametrize(
+    "status, streamed, expected, tallied",
+    [
+        (
+            None,
+            False,
+            "the server could not be reached (Connection refused). mitmproxy answers 502 without CORS "
+            "headers, so the browser reports a CORS error (\"No 'Access-Control-Allow-Origin' header is present on "
+            'the requested resource.") although the server is down.',
+            "1 server down",
+        ),
+        (
+            200,
+            False,
+            "the server's 200 response broke off after its headers (Connection refused). mitmproxy "
+            "answers 502 without CORS headers instead, so the browser reports a CORS error",
+            "1 response broke off",
+        ),
+        (
+            200,
+            True,
+            "the server's 200 response broke off after its headers (Connection refused). The headers, "
+            "with the CORS headers, had already gone to the browser, which reports a network error (such as "
+            "net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.",
+            "1 response broke off",
+        ),
+    ],
+)
 def test_error_hook_explains_how_the_exchange_broke(configured, caplog, status, streamed, expected, tallied):
     caplog.set_level(logging.INFO)
     addon, _ = configured
@@ -302,7 +327,8 @@ def test_audit_mode_changes_nothing_and_explains(configured, caplog):
     assert preflight.response.status_code == 405 and preflight.response.headers.fields == before
     assert preflight.metadata["cors"]["summary"].startswith(
         "audit: rule 'api' would answer 204 (methods PUT; headers -); server alone: blocked - Response to "
-        "preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header")
+        "preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header"
+    )
     assert "browser will block: Access to fetch at 'http://address:22/path'" in preflight.metadata["cors"]["summary"]
 
 
@@ -314,7 +340,8 @@ def test_explain_command(configured):
         "GET http://address:22/path from http://localhost:3000",
         "  server answered 200 without Access-Control-* headers",
         "  blocked: No 'Access-Control-Allow-Origin' header is present on the requested resource.".replace(
-            "  blocked", "  1. blocked"),
+            "  blocked", "  1. blocked"
+        ),
         "  Chromium: Access to fetch at 'http://address:22/path' from origin 'http://localhost:3000' has been "
         "blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
         "  Firefox: CORSMissingAllowOrigin",
@@ -343,23 +370,28 @@ def test_explain_skips_flows_that_are_not_cross_origin(configured):
 
 def test_rule_command_builds_a_loadable_snippet(configured):
     from addon.rules import parse_rules
+
     addon, tctx = configured
     flows = [
-        cors_flow("OPTIONS", host="api.other", port=443, headers=[
-            ("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "authorization,x-a")]),
+        cors_flow(
+            "OPTIONS",
+            host="api.other",
+            port=443,
+            headers=[("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "authorization,x-a")],
+        ),
         cors_flow("GET", host="api.other", port=443, headers=[("Cookie", "a=1")]),
         cors_flow("GET", host="api.other", port=443, origin="http://localhost:4000"),
     ]
     flows[0].request.scheme = flows[1].request.scheme = flows[2].request.scheme = "https"
     snippet = addon.rule_for_flows(flows)
     assert snippet == (
-        'rules:\n'
+        "rules:\n"
         '  - name: "api.other"\n'
         '    hosts: ["api.other"]\n'
         '    allow_origins: ["http://localhost:3000", "http://localhost:4000"]\n'
         '    allow_methods: ["PUT", "GET"]\n'
         '    allow_headers: ["authorization", "x-a"]\n'
-        '    allow_credentials: true\n'
+        "    allow_credentials: true\n"
     )
     rule = parse_rules(snippet).rules[0]
     assert rule.allow_credentials and rule.allow_methods == {"PUT", "GET"}
@@ -385,8 +417,11 @@ def test_summary_at_shutdown(configured, caplog):
 
 def test_flows_of_one_shape_share_nothing(configured):
     addon, _ = configured
-    first = run(addon, cors_flow(headers=[("Cookie", "a=1")]),
-                tutils.tresp(headers=((b"Date", b"one day"), (b"Content-Length", b"7"))))
+    first = run(
+        addon,
+        cors_flow(headers=[("Cookie", "a=1")]),
+        tutils.tresp(headers=((b"Date", b"one day"), (b"Content-Length", b"7"))),
+    )
     second = cors_flow(headers=[("Cookie", "a=2")])
     second.comment = "mine"
     run(addon, second, tutils.tresp(headers=((b"Date", b"another day"), (b"Content-Length", b"9"))))
@@ -405,8 +440,7 @@ def test_flows_of_one_shape_share_nothing(configured):
 
 def test_a_streamed_forwarded_preflight_is_repaired_as_reported(configured):
     addon, _ = configured
-    flow = cors_flow("OPTIONS", host="forward.example", port=443,
-                     headers=[("Access-Control-Request-Method", "DELETE")])
+    flow = cors_flow("OPTIONS", host="forward.example", port=443, headers=[("Access-Control-Request-Method", "DELETE")])
     addon.request(flow)
     flow.response = tutils.tresp(status_code=401, content=b"login first")
     flow.response.stream = True  # stream_large_bodies: the headers leave right after this hook

@@ -4,6 +4,7 @@ A page on http://localhost:PAGE calls an API without CORS support on 127.0.0.1 (
 answers 405) through the proxy. Each case asserts what the page's fetch() sees, and for
 each blocked case that Chromium's console message is the one the addon's log predicted.
 """
+
 import time
 
 import pytest
@@ -77,6 +78,7 @@ def proxy(servers):
 @pytest.fixture(scope="module")
 def playwright(servers):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as running:
         yield running
 
@@ -106,8 +108,9 @@ def api_url(servers, path, host="127.0.0.1", which="api"):
 
 
 def preflights_for(proxy, url):
-    return sum(1 for line in proxy.lines if line.startswith("[") and "CORS preflight " in line
-               and f" {url} from " in line)
+    return sum(
+        1 for line in proxy.lines if line.startswith("[") and "CORS preflight " in line and f" {url} from " in line
+    )
 
 
 def predicted(proxy, url, timeout=5):
@@ -125,12 +128,16 @@ def assert_blocked_as_predicted(result, proxy, url):
 
 # Requests that need no preflight.
 
-@pytest.mark.parametrize("init", [
-    {"method": "GET"},
-    {"method": "HEAD"},
-    {"method": "POST", "body": "hello", "headers": {"Content-Type": "text/plain"}},
-    {"method": "GET", "headers": {"Accept-Language": "de", "Content-Language": "de"}},
-])
+
+@pytest.mark.parametrize(
+    "init",
+    [
+        {"method": "GET"},
+        {"method": "HEAD"},
+        {"method": "POST", "body": "hello", "headers": {"Content-Type": "text/plain"}},
+        {"method": "GET", "headers": {"Accept-Language": "de", "Content-Language": "de"}},
+    ],
+)
 def test_simple_requests_succeed_without_preflight(page, proxy, servers, init):
     url = api_url(servers, "/open/items")
     result = page.fetch(url, **init)
@@ -175,6 +182,7 @@ def test_narrow_rule_allows_what_it_lists(page, servers):
 
 # Credentials.
 
+
 @pytest.fixture
 def cookie_page(page, servers):
     """A page whose browser holds a cookie for the API host (same site as the page: localhost)."""
@@ -199,9 +207,11 @@ def test_star_origin_with_credentials_fails_and_the_log_says_why(cookie_page, pr
     result = cookie_page.fetch(url, credentials="include")
     assert_blocked_as_predicted(result, proxy, url)
     assert "must not be the wildcard '*' when the request's credentials mode is 'include'" in result["console"]
-    proxy.wait_for(f"{url} from {cookie_page.origin}: allowed by rule 'star' (200; no credentials); note: "
-                   "answered with Access-Control-Allow-Origin '*': the browser blocks this if the page sends "
-                   "credentials")
+    proxy.wait_for(
+        f"{url} from {cookie_page.origin}: allowed by rule 'star' (200; no credentials); note: "
+        "answered with Access-Control-Allow-Origin '*': the browser blocks this if the page sends "
+        "credentials"
+    )
 
 
 def test_star_origin_without_credentials_succeeds(page, servers):
@@ -209,6 +219,7 @@ def test_star_origin_without_credentials_succeeds(page, servers):
 
 
 # Status codes reach the page.
+
 
 @pytest.mark.parametrize("status", [401, 404, 500])
 def test_error_statuses_reach_the_page(page, servers, status):
@@ -219,13 +230,16 @@ def test_error_statuses_reach_the_page(page, servers, status):
 
 # The server hangs up in the middle of its body: what the browser reports is what the log says.
 
+
 def test_response_broken_off_is_a_cors_error_in_the_browser(page, proxy, servers):
     url = api_url(servers, "/open/truncated")
     result = page.fetch(url)
     assert not result["ok"] and result["error"] == "TypeError: Failed to fetch", result
-    assert result["console"] == (f"Access to fetch at '{url}' from origin '{page.origin}' has been blocked by "
-                                 "CORS policy: No 'Access-Control-Allow-Origin' header is present on the "
-                                 "requested resource.")
+    assert result["console"] == (
+        f"Access to fetch at '{url}' from origin '{page.origin}' has been blocked by "
+        "CORS policy: No 'Access-Control-Allow-Origin' header is present on the "
+        "requested resource."
+    )
     proxy.wait_for(f"CORS GET {url} from {page.origin}: the server's 200 response broke off after its headers")
     proxy.wait_for("so the browser reports a CORS error (\"No 'Access-Control-Allow-Origin' header is present")
 
@@ -243,14 +257,17 @@ def test_streamed_response_broken_off_is_a_network_error(playwright, servers, tm
             assert result["console"] is None, "Chromium reported a CORS error"
             assert "Failed to load resource: net::ERR_CONTENT_LENGTH_MISMATCH" in page.console
             streaming.wait_for("response broke off after its headers")
-            streaming.wait_for("had already gone to the browser, which reports a network error (such as "
-                               "net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error.")
+            streaming.wait_for(
+                "had already gone to the browser, which reports a network error (such as "
+                "net::ERR_CONTENT_LENGTH_MISMATCH), not a CORS error."
+            )
         finally:
             page.close()
             chromium.close()
 
 
 # Servers that half-support CORS are repaired.
+
 
 @pytest.mark.parametrize("path", ["/open/acao/star", "/open/acao/other", "/open/acao/two"])
 def test_half_cors_servers_are_repaired(page, servers, path):
@@ -273,6 +290,7 @@ def test_redirect_is_followed_and_readable(page, servers):
 
 # Exposure.
 
+
 def test_exposed_header_readable_others_hidden(page, servers):
     result = page.fetch(api_url(servers, "/expose/custom"), read=("x-custom", "x-total", "set-cookie"))
     assert result["headers"] == {"x-custom": "1", "x-total": None, "set-cookie": None}
@@ -281,6 +299,7 @@ def test_exposed_header_readable_others_hidden(page, servers):
 
 
 # Preflight cache.
+
 
 @pytest.mark.parametrize("path, expected", [("/cache600/items", 1), ("/cache0/items", 2)])
 def test_preflight_cache_follows_max_age(page, proxy, servers, path, expected):
@@ -292,6 +311,7 @@ def test_preflight_cache_follows_max_age(page, proxy, servers, path, expected):
 
 
 # Still blocked, and the page sees it.
+
 
 def test_uncovered_host_stays_blocked(page, proxy, servers):
     url = api_url(servers, "/items", which="uncovered")
@@ -315,6 +335,7 @@ def test_disallowed_origin_stays_blocked(page, proxy, servers):
 
 
 # HTTPS API through the proxy.
+
 
 def test_https_api(page, proxy, servers):
     after = len(proxy.lines)
@@ -354,11 +375,13 @@ def test_http2_all_the_way(playwright, servers, tmp_path):
 
 # Reverse mode, no browser proxy at all.
 
+
 def test_reverse_mode_without_browser_proxy(playwright, servers, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text(f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{servers["api"].port}"]\n')
-    with Mitmdump(tmp_path, "--mode", f"reverse:http://127.0.0.1:{servers['api'].port}",
-                  "--set", f"cors_rules={rules}") as reverse:
+    with Mitmdump(
+        tmp_path, "--mode", f"reverse:http://127.0.0.1:{servers['api'].port}", "--set", f"cors_rules={rules}"
+    ) as reverse:
         chromium = launch(playwright)
         page = Page(chromium, servers["page"].origin)
         try:
@@ -374,10 +397,13 @@ def test_reverse_mode_without_browser_proxy(playwright, servers, tmp_path):
 
 # A rules.yaml edit while the browser is open.
 
+
 def test_rules_edit_applies_while_the_browser_is_open(playwright, servers, tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text(f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{servers["api"].port}"]\n'
-                     "    allow_origins: [http://localhost:1]\n")
+    rules.write_text(
+        f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{servers["api"].port}"]\n'
+        "    allow_origins: [http://localhost:1]\n"
+    )
     with Mitmdump(tmp_path, "--set", f"cors_rules={rules}") as proxy:
         chromium = launch(playwright, proxy.port)
         page = Page(chromium, servers["page"].origin)

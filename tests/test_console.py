@@ -2,6 +2,7 @@
 
 Runs the real `mitmproxy` in tmux and reads the screen.
 """
+
 import shlex
 import shutil
 import subprocess
@@ -25,14 +26,15 @@ def console(tmp_path):
     with Upstream() as api:
         rules = tmp_path / "rules.yaml"
         rules.write_text(f'rules:\n  - name: console-api\n    hosts: ["127.0.0.1:{api.port}"]\n')
-        command = (f"TERM=xterm-256color {mitm_binary('mitmproxy')} -s {ROOT / 'cors_addon.py'} "
-                   f"--listen-host 127.0.0.1 -p {port} --set confdir={tmp_path} --set cors_rules={rules} "
-                   f"--set console_eventlog_verbosity=info {shlex.join(LOOPBACK_ONLY)}")
+        command = (
+            f"TERM=xterm-256color {mitm_binary('mitmproxy')} -s {ROOT / 'cors_addon.py'} "
+            f"--listen-host 127.0.0.1 -p {port} --set confdir={tmp_path} --set cors_rules={rules} "
+            f"--set console_eventlog_verbosity=info {shlex.join(LOOPBACK_ONLY)}"
+        )
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "50", command], check=True)
 
         def screen() -> str:
-            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                                  text=True).stdout
+            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
 
         def keys(*names):
             subprocess.run(["tmux", "send-keys", "-t", session, *names], check=True)
@@ -57,8 +59,12 @@ def wait_for(screen, text, timeout=10):
 
 def test_marks_and_event_log_in_the_console(console):
     api, port, screen, keys = console
-    reply = send("OPTIONS", f"http://127.0.0.1:{api.port}/items",
-                 {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT"}, proxy_port=port)
+    reply = send(
+        "OPTIONS",
+        f"http://127.0.0.1:{api.port}/items",
+        {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT"},
+        proxy_port=port,
+    )
     assert reply.status == 204
     # The console may draw the row before the flow's mark is set: wait for the redraw.
     flow_list = wait_for(screen, "\u2705")
@@ -77,5 +83,5 @@ def test_commands_in_the_console(console):
     assert "Firefox: CORSMissingAllowOrigin" in shown
     keys("q")
     keys(":")
-    keys("cors.rule \"~u status\"", "Enter")
+    keys('cors.rule "~u status"', "Enter")
     wait_for(screen, f'hosts: ["127.0.0.1:{api.port}"]')

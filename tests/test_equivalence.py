@@ -7,6 +7,7 @@ nginx with `export nginx` in front of the API, and Starlette, Express and Django
 configured by their exports. Headless Chromium calls each from a page on
 http://localhost:PAGE, no proxy configured.
 """
+
 import os
 import subprocess
 import sys
@@ -116,6 +117,7 @@ def world(tmp_path_factory):
     require_chromium()
     require_tool("nginx")
     from playwright.sync_api import sync_playwright
+
     folder = tmp_path_factory.mktemp("equivalence")
     with Upstream() as api, sync_playwright() as playwright:
         page_server = PageServer()
@@ -136,15 +138,17 @@ def run_cases(world, base, cases):
 def addon_outcomes(world, rules_text, cases, name):
     rules = world["folder"] / f"{name}.yaml"
     rules.write_text(rules_text)
-    with Mitmdump(world["folder"], "--mode", f"reverse:http://127.0.0.1:{world['api'].port}",
-                  "--set", f"cors_rules={rules}") as proxy:
+    with Mitmdump(
+        world["folder"], "--mode", f"reverse:http://127.0.0.1:{world['api'].port}", "--set", f"cors_rules={rules}"
+    ) as proxy:
         return run_cases(world, f"http://127.0.0.1:{proxy.port}", cases)
 
 
 def server_outcomes(world, command, cases, port, env=None):
     """Start a server (nginx or an app), run the cases against it, stop it."""
-    server = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         wait_port(port)
         return run_cases(world, f"http://127.0.0.1:{port}", cases)
@@ -158,22 +162,37 @@ def differences(with_addon, with_export):
 
 
 def uvicorn(app, port):
-    return [sys.executable, "-m", "uvicorn", app, "--app-dir", str(ROOT / "tests"), "--host", "127.0.0.1",
-            "--port", str(port), "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--app-dir",
+        str(ROOT / "tests"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
 
 
 def test_nginx_export_behaves_like_the_addon(world):
     rules_text = NGINX_RULES.format(api=world["api"].port)
     with_addon = addon_outcomes(world, rules_text, NGINX_CASES, "nginx-rules")
     folder, port = world["folder"], free_port()
-    (folder / "cors.conf").write_text(export_nginx(parse_rules(rules_text), f"127.0.0.1:{port}",
-                                                   f"http://127.0.0.1:{world['api'].port}"))
+    (folder / "cors.conf").write_text(
+        export_nginx(parse_rules(rules_text), f"127.0.0.1:{port}", f"http://127.0.0.1:{world['api'].port}")
+    )
     (folder / "nginx.conf").write_text(
         f"daemon off;\npid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
         f"http {{\n  access_log off;\n  client_body_temp_path {folder};\n  proxy_temp_path {folder};\n"
-        f"  include {folder}/cors.conf;\n}}\n")
-    with_nginx = server_outcomes(world, ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)],
-                                 NGINX_CASES, port)
+        f"  include {folder}/cors.conf;\n}}\n"
+    )
+    with_nginx = server_outcomes(
+        world, ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], NGINX_CASES, port
+    )
     assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
     assert differences(with_addon, with_nginx) == {}
 
@@ -184,8 +203,9 @@ def test_starlette_export_behaves_like_the_addon(world):
     folder, port = world["folder"], free_port()
     exported = folder / "cors_args.py"
     exported.write_text(export_starlette(parse_rules(rules_text)))
-    with_starlette = server_outcomes(world, uvicorn("starlette_app:app", port), STARLETTE_CASES, port,
-                                     {"CORS_ARGS_FILE": str(exported)})
+    with_starlette = server_outcomes(
+        world, uvicorn("starlette_app:app", port), STARLETTE_CASES, port, {"CORS_ARGS_FILE": str(exported)}
+    )
     assert with_addon["credentials"][0] == "ok"
     assert differences(with_addon, with_starlette) == {}
 
@@ -205,8 +225,9 @@ def test_express_export_behaves_like_the_addon(world):
     folder, port = world["folder"], free_port()
     exported = folder / "cors-rules.js"
     exported.write_text(export_express(parse_rules(rules_text)))
-    with_express = server_outcomes(world, ["node", str(ROOT / "tests" / "express" / "app.js"), str(port),
-                                           str(exported)], EXPRESS_CASES, port)
+    with_express = server_outcomes(
+        world, ["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)], EXPRESS_CASES, port
+    )
     assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert differences(with_addon, with_express) == {}
 
@@ -244,8 +265,9 @@ def test_django_export_behaves_like_the_addon(world):
     folder, port = world["folder"], free_port()
     exported = folder / "cors_settings.py"
     exported.write_text(export_django(parse_rules(rules_text)))
-    with_django = server_outcomes(world, uvicorn("django_app:app", port), DJANGO_CASES, port,
-                                  {"CORS_SETTINGS_FILE": str(exported)})
+    with_django = server_outcomes(
+        world, uvicorn("django_app:app", port), DJANGO_CASES, port, {"CORS_SETTINGS_FILE": str(exported)}
+    )
     assert with_addon["credentials"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert with_addon["PATCH, not listed"] == ("blocked",)
     assert differences(with_addon, with_django) == {}

@@ -1,4 +1,5 @@
 """Exporters: anchored origin regexes, nginx -t on every export, Starlette arguments, CLI, command."""
+
 import re
 import subprocess
 import sys
@@ -38,21 +39,24 @@ MANY = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("pattern, origin, matches", [
-    ("https://example.com", "https://example.com", True),
-    ("https://example.com", "https://example.com.evil.net", False),
-    ("https://example.com", "https://evil-example.com", False),
-    ("https://example.com", "https://exampleXcom", False),
-    ("https://*.example.com", "https://a.b.example.com", True),
-    ("https://*.example.com", "https://example.com", False),
-    ("https://*.example.com", "https://a.example.com.evil.net", False),
-    ("http://localhost:*", "http://localhost:5173", True),
-    ("http://localhost:*", "http://localhost", True),
-    ("http://localhost:*", "http://localhost.evil.net", False),
-    ("http://[::1]:8000", "http://[::1]:8000", True),
-    ("null", "null", True),
-    ("null", "nullx", False),
-])
+@pytest.mark.parametrize(
+    "pattern, origin, matches",
+    [
+        ("https://example.com", "https://example.com", True),
+        ("https://example.com", "https://example.com.evil.net", False),
+        ("https://example.com", "https://evil-example.com", False),
+        ("https://example.com", "https://exampleXcom", False),
+        ("https://*.example.com", "https://a.b.example.com", True),
+        ("https://*.example.com", "https://example.com", False),
+        ("https://*.example.com", "https://a.example.com.evil.net", False),
+        ("http://localhost:*", "http://localhost:5173", True),
+        ("http://localhost:*", "http://localhost", True),
+        ("http://localhost:*", "http://localhost.evil.net", False),
+        ("http://[::1]:8000", "http://[::1]:8000", True),
+        ("null", "null", True),
+        ("null", "nullx", False),
+    ],
+)
 def test_origin_regexes_are_anchored(pattern, origin, matches):
     assert bool(re.search(origin_regex(parse_origin_pattern(pattern)), origin)) is matches
 
@@ -66,15 +70,24 @@ def test_nginx_export_names_what_it_cannot_express():
     assert "add_header Access-Control-Allow-Origin $cors_allow_origin_0 always;" in text
 
 
-@pytest.mark.parametrize("text", [MANY, "rules:\n  - hosts: a.com\n", "rules: []\n",
-                                  "rules:\n  - hosts: a.com\n    allow_origins: '*'\n    allow_credentials: true\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        MANY,
+        "rules:\n  - hosts: a.com\n",
+        "rules: []\n",
+        "rules:\n  - hosts: a.com\n    allow_origins: '*'\n    allow_credentials: true\n",
+    ],
+)
 def test_nginx_accepts_every_export(tmp_path, text):
     require_tool("nginx")
     (tmp_path / "cors.conf").write_text(export_nginx(parse_rules(text)))
-    (tmp_path / "nginx.conf").write_text(f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
-                                         f"http {{\n  include {tmp_path}/cors.conf;\n}}\n")
-    result = subprocess.run(["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
-                            capture_output=True, text=True)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\nhttp {{\n  include {tmp_path}/cors.conf;\n}}\n"
+    )
+    result = subprocess.run(
+        ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
 
@@ -107,9 +120,16 @@ def test_express_export_is_javascript_and_says_what_is_lost(tmp_path):
     path = tmp_path / "cors-rules.js"
     path.write_text(text)
     require_tool("node")
-    out = subprocess.run(["node", "-e", f"const m = require({str(path)!r}); m.corsOptions("
-                          "{path: '/v1/x', headers: {}}, (e, o) => console.log(JSON.stringify(o)))"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            "node",
+            "-e",
+            f"const m = require({str(path)!r}); m.corsOptions("
+            "{path: '/v1/x', headers: {}}, (e, o) => console.log(JSON.stringify(o)))",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     assert '"credentials":true' in out.stdout and '"maxAge":600' in out.stdout
 
@@ -131,14 +151,19 @@ def test_django_export_is_settings_and_says_what_is_lost():
 def test_cli(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text(MANY)
-    out = subprocess.run([sys.executable, "-m", "addon", "export", "nginx", str(rules), "--upstream",
-                          "http://127.0.0.1:9"], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "addon", "export", "nginx", str(rules), "--upstream", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert out.returncode == 0, out.stderr
     assert "proxy_pass http://127.0.0.1:9;" in out.stdout
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules:\n  - hosts: a.com\n    max_age: -1\n")
-    out = subprocess.run([sys.executable, "-m", "addon", "export", "starlette", str(broken)],
-                         capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "addon", "export", "starlette", str(broken)], capture_output=True, text=True, cwd=ROOT
+    )
     assert out.returncode == 2
     assert f"{broken}:3: rule 1, field 'max_age'" in out.stderr and "Traceback" not in out.stderr
 
@@ -148,6 +173,7 @@ def test_export_command(write_rules):
     from mitmproxy.test import taddons
 
     from addon.mitm import CorsAddon
+
     addon = CorsAddon()
     with taddons.context(addon) as tctx:
         tctx.configure(addon, cors_rules=str(write_rules(MANY)))

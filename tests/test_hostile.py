@@ -3,6 +3,7 @@
 Each gets a sane answer, the addon warns where it refuses, every Access-Control-* value it
 writes is one it validated, and the proxy keeps serving the next request.
 """
+
 import re
 import socket
 
@@ -12,7 +13,9 @@ from upstream import Upstream
 
 ORIGIN = b"http://localhost:3000"
 SAFE_VALUES = {
-    "access-control-allow-origin": re.compile(r"^(\*|null|https?://[a-z0-9.-]+(:\d{1,5})?|https?://\[[0-9a-f:.]+\](:\d{1,5})?)$"),
+    "access-control-allow-origin": re.compile(
+        r"^(\*|null|https?://[a-z0-9.-]+(:\d{1,5})?|https?://\[[0-9a-f:.]+\](:\d{1,5})?)$"
+    ),
     "access-control-allow-credentials": re.compile(r"^true$"),
     "access-control-allow-methods": re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+(, [!#$%&'*+.^_`|~0-9A-Za-z-]+)*$"),
     "access-control-allow-headers": re.compile(r"^[!#$%&'*+.^_`|~0-9a-z-]+(, [!#$%&'*+.^_`|~0-9a-z-]+)*$"),
@@ -27,8 +30,7 @@ def proxy(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     with Upstream() as api:
         rules = folder / "rules.yaml"
-        rules.write_text(f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{api.port}"]\n'
-                         "    allow_credentials: true\n")
+        rules.write_text(f'rules:\n  - name: api\n    hosts: ["127.0.0.1:{api.port}"]\n    allow_credentials: true\n')
         with Mitmdump(folder, "--set", f"cors_rules={rules}") as running:
             running.api = api
             yield running
@@ -68,13 +70,32 @@ def assert_still_serving(proxy):
 
 CASES = [
     ("long origin", b"GET", [(b"Origin", b"http://" + b"a" * 6000 + b".example")], "refused"),
-    ("long requested headers", b"OPTIONS", [(b"Origin", ORIGIN), (b"Access-Control-Request-Method", b"PUT"),
-                                            (b"Access-Control-Request-Headers", b",".join(b"x-h%d" % i for i in range(400)))],
-     "refused"),
-    ("hundreds of headers", b"GET", [(b"Origin", ORIGIN)] + [(b"X-Filler-%d" % i, b"v") for i in range(300)], "allowed"),
-    ("many requested headers", b"OPTIONS", [(b"Origin", ORIGIN), (b"Access-Control-Request-Method", b"PUT"),
-                                            (b"Access-Control-Request-Headers", b",".join(b"x-h%d" % i for i in range(150)))],
-     "answered"),
+    (
+        "long requested headers",
+        b"OPTIONS",
+        [
+            (b"Origin", ORIGIN),
+            (b"Access-Control-Request-Method", b"PUT"),
+            (b"Access-Control-Request-Headers", b",".join(b"x-h%d" % i for i in range(400))),
+        ],
+        "refused",
+    ),
+    (
+        "hundreds of headers",
+        b"GET",
+        [(b"Origin", ORIGIN)] + [(b"X-Filler-%d" % i, b"v") for i in range(300)],
+        "allowed",
+    ),
+    (
+        "many requested headers",
+        b"OPTIONS",
+        [
+            (b"Origin", ORIGIN),
+            (b"Access-Control-Request-Method", b"PUT"),
+            (b"Access-Control-Request-Headers", b",".join(b"x-h%d" % i for i in range(150))),
+        ],
+        "answered",
+    ),
     ("non-ASCII origin", b"GET", [(b"Origin", "http://l\u00f6calhost:3000".encode())], "refused"),
     ("control character in origin", b"GET", [(b"Origin", b"http://localhost:3000\x01")], "refused"),
     ("two Origin headers", b"GET", [(b"Origin", ORIGIN), (b"Origin", b"http://evil.example")], "refused"),
@@ -82,10 +103,22 @@ CASES = [
     ("empty origin", b"GET", [(b"Origin", b"")], "refused"),
     ("empty requested method", b"OPTIONS", [(b"Origin", ORIGIN), (b"Access-Control-Request-Method", b"")], "refused"),
     ("OPTIONS without requested method", b"OPTIONS", [(b"Origin", ORIGIN)], "allowed"),
-    ("control character in requested method", b"OPTIONS", [(b"Origin", ORIGIN),
-                                                          (b"Access-Control-Request-Method", b"PU\x01T")], "refused"),
-    ("non-ASCII requested header", b"OPTIONS", [(b"Origin", ORIGIN), (b"Access-Control-Request-Method", b"PUT"),
-                                                (b"Access-Control-Request-Headers", "x-\u00e9".encode())], "refused"),
+    (
+        "control character in requested method",
+        b"OPTIONS",
+        [(b"Origin", ORIGIN), (b"Access-Control-Request-Method", b"PU\x01T")],
+        "refused",
+    ),
+    (
+        "non-ASCII requested header",
+        b"OPTIONS",
+        [
+            (b"Origin", ORIGIN),
+            (b"Access-Control-Request-Method", b"PUT"),
+            (b"Access-Control-Request-Headers", "x-\u00e9".encode()),
+        ],
+        "refused",
+    ),
     ("CRLF injected into origin", b"GET", [(b"Origin", ORIGIN + b"\r\nAccess-Control-Allow-Origin: *")], None),
     ("bare LF inside origin", b"GET", [(b"Origin", ORIGIN + b"\nX-Injected: 1")], None),
     ("bare CR inside origin", b"GET", [(b"Origin", ORIGIN + b"\rX-Injected: 1")], None),

@@ -43,4 +43,3 @@ def test_many_rules_last_one_matches():
     assert lookup(index, "h1999.example.com") == "r1999"
     assert lookup(index, "h2000.example.com") is None
     assert len(index.candidates("h5.example.com")) == 1
-

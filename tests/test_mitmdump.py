@@ -1,4 +1,5 @@
 """A real mitmdump with the addon, a real upstream on 127.0.0.1, a real HTTP client."""
+
 import http.client
 import time
 
@@ -29,13 +30,16 @@ def upstream():
 def regular(upstream, tmp_path_factory):
     folder = tmp_path_factory.mktemp("regular")
     rules = folder / "rules.yaml"
-    rules.write_text(rules_text(upstream.port) + f"""
+    rules.write_text(
+        rules_text(upstream.port)
+        + f"""
   - name: cookies
     hosts: ["localhost:{upstream.port}"]
     allow_origins: [{ORIGIN}]
     allow_credentials: true
     preflight: forward
-""")
+"""
+    )
     with Mitmdump(folder, "--set", f"cors_rules={rules}") as proxy:
         yield proxy
 
@@ -46,8 +50,17 @@ def via(proxy, method, path, headers=(), host="127.0.0.1", port=None, **kwargs):
 
 def test_preflight_answered_by_the_proxy(regular, upstream):
     seen_before = len(upstream.seen)
-    reply = via(regular, "OPTIONS", "/items", {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT",
-                "Access-Control-Request-Headers": "authorization,content-type"}, port=upstream.port)
+    reply = via(
+        regular,
+        "OPTIONS",
+        "/items",
+        {
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+        port=upstream.port,
+    )
     assert reply.status == 204
     assert reply.cors() == {
         "Access-Control-Allow-Origin": ORIGIN,
@@ -56,8 +69,10 @@ def test_preflight_answered_by_the_proxy(regular, upstream):
         "Access-Control-Max-Age": "5",
     }
     assert len(upstream.seen) == seen_before, "the server must not see an answered preflight"
-    regular.wait_for(f"CORS preflight PUT http://127.0.0.1:{upstream.port}/items from {ORIGIN}: "
-                     "answered 204 by rule 'local-api' (methods PUT; headers authorization, content-type)")
+    regular.wait_for(
+        f"CORS preflight PUT http://127.0.0.1:{upstream.port}/items from {ORIGIN}: "
+        "answered 204 by rule 'local-api' (methods PUT; headers authorization, content-type)"
+    )
 
 
 @pytest.mark.parametrize("status", [200, 302, 401, 404, 500])
@@ -77,8 +92,14 @@ def test_server_cors_headers_are_replaced_not_duplicated(regular, upstream, path
 
 def test_forwarded_preflight_is_repaired(regular, upstream):
     seen_before = len(upstream.seen)
-    reply = via(regular, "OPTIONS", "/items", {"Origin": ORIGIN, "Access-Control-Request-Method": "DELETE"},
-                host="localhost", port=upstream.port)
+    reply = via(
+        regular,
+        "OPTIONS",
+        "/items",
+        {"Origin": ORIGIN, "Access-Control-Request-Method": "DELETE"},
+        host="localhost",
+        port=upstream.port,
+    )
     assert reply.status == 204 and reply.body == b""
     assert reply.get("Access-Control-Allow-Credentials") == "true"
     assert reply.get("Access-Control-Allow-Methods") == "DELETE"
@@ -87,24 +108,30 @@ def test_forwarded_preflight_is_repaired(regular, upstream):
 
 
 def test_credentials_expose_real_header_names(regular, upstream):
-    reply = via(regular, "GET", "/custom", {"Origin": ORIGIN, "Cookie": "a=1"}, host="localhost",
-                port=upstream.port)
+    reply = via(regular, "GET", "/custom", {"Origin": ORIGIN, "Cookie": "a=1"}, host="localhost", port=upstream.port)
     assert reply.get("Access-Control-Allow-Credentials") == "true"
     exposed = reply.get("Access-Control-Expose-Headers").split(", ")
     assert "x-custom" in exposed and "x-total" in exposed and "set-cookie" not in exposed
 
 
 def test_refused_origin_passes_untouched_and_is_logged(regular, upstream):
-    reply = via(regular, "OPTIONS", "/items", {"Origin": "http://evil.example",
-                "Access-Control-Request-Method": "PUT"}, port=upstream.port)
+    reply = via(
+        regular,
+        "OPTIONS",
+        "/items",
+        {"Origin": "http://evil.example", "Access-Control-Request-Method": "PUT"},
+        port=upstream.port,
+    )
     assert reply.status == 405 and reply.cors() == {}
     regular.wait_for("refused by rule 'local-api': origin http://evil.example is not in allow_origins")
 
 
 def test_requests_that_are_not_cors_pass_byte_for_byte(regular, upstream):
     """No Origin, a same-origin Origin, or a host no rule names: the response is the server's."""
+
     def without_date(reply):
         return [(k, v) for k, v in reply.headers if k.lower() != "date"], reply.body
+
     for headers in ({}, {"Origin": f"http://127.0.0.1:{upstream.port}"}):
         direct = send("GET", "/custom", headers, port=upstream.port)
         proxied = via(regular, "GET", "/custom", headers, port=upstream.port)
@@ -119,10 +146,10 @@ def test_requests_that_are_not_cors_pass_byte_for_byte(regular, upstream):
 def test_reverse_mode(upstream, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text(rules_text(upstream.port))
-    with Mitmdump(tmp_path, "--mode", f"reverse:http://127.0.0.1:{upstream.port}",
-                  "--set", f"cors_rules={rules}") as proxy:
-        reply = send("OPTIONS", "/items", {"Origin": ORIGIN, "Access-Control-Request-Method": "PATCH"},
-                     port=proxy.port)
+    with Mitmdump(
+        tmp_path, "--mode", f"reverse:http://127.0.0.1:{upstream.port}", "--set", f"cors_rules={rules}"
+    ) as proxy:
+        reply = send("OPTIONS", "/items", {"Origin": ORIGIN, "Access-Control-Request-Method": "PATCH"}, port=proxy.port)
         assert reply.status == 204 and reply.get("Access-Control-Allow-Methods") == "PATCH"
         reply = send("GET", "/status/404", {"Origin": ORIGIN}, port=proxy.port)
         assert reply.status == 404 and reply.get("Access-Control-Allow-Origin") == ORIGIN
@@ -147,8 +174,9 @@ def test_live_edit_and_broken_edit(upstream, tmp_path):
         mark = len(proxy.lines)
         rules.write_text(rules_text(upstream.port, origin=ORIGIN) + "    allow_origin: [x]\n")
         proxy.wait_for("the last good rules stay in force", timeout=5, after=mark)
-        proxy.wait_for(f"{rules}:6: rule 'local-api', field 'allow_origin': unknown field; "
-                       "did you mean allow_origins?", after=mark)
+        proxy.wait_for(
+            f"{rules}:6: rule 'local-api', field 'allow_origin': unknown field; did you mean allow_origins?", after=mark
+        )
         assert get(other).get("Access-Control-Allow-Origin") == other
         assert proxy.process.poll() is None
 
@@ -163,11 +191,14 @@ def test_server_down_is_explained(tmp_path):
         proxy.wait_for("although the server is down")
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["--set", "cors_mode=fixx"], "cors_mode: 'fixx' is not one of fix, audit, off"),
-    (["--set", "cors_rules=RULES"], "RULES:4: rule 1, field 'max_age': must be a whole number"),
-    (["--set", "cors_rules=MISSING"], "MISSING: file not found"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--set", "cors_mode=fixx"], "cors_mode: 'fixx' is not one of fix, audit, off"),
+        (["--set", "cors_rules=RULES"], "RULES:4: rule 1, field 'max_age': must be a whole number"),
+        (["--set", "cors_rules=MISSING"], "MISSING: file not found"),
+    ],
+)
 def test_startup_errors_exit_1_without_traceback(tmp_path, args, expected):
     rules = tmp_path / "rules.yaml"
     rules.write_text("rules:\n  - hosts: a.com\n\n    max_age: -1\n")
@@ -212,8 +243,11 @@ def test_a_streamed_forwarded_preflight_is_repaired_on_the_wire(upstream, tmp_pa
         connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
         try:
             for n in range(2):  # the second exchange on the same connection proves the 204 was framed right
-                connection.request("OPTIONS", f"http://127.0.0.1:{upstream.port}/configured?pstatus=401&n={n}",
-                                   headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+                connection.request(
+                    "OPTIONS",
+                    f"http://127.0.0.1:{upstream.port}/configured?pstatus=401&n={n}",
+                    headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"},
+                )
                 response = connection.getresponse()
                 assert (response.status, response.read()) == (204, b"")
                 assert response.getheader("Access-Control-Allow-Origin") == ORIGIN

@@ -1,4 +1,5 @@
 """Decisions in mitmweb: marks and comments through its REST API, commands, and a screenshot."""
+
 import json
 import os
 import urllib.request
@@ -16,6 +17,7 @@ PASSWORD = "cors-test-secret"
 
 def mitmweb_has_password() -> bool:
     from mitmproxy.version import VERSION
+
     major, minor, patch = (int(part) for part in VERSION.split(".")[:3])
     return (major, minor, patch) >= (11, 1, 2)
 
@@ -26,16 +28,31 @@ def web(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
     with Upstream() as api, Upstream() as uncovered:
         rules = folder / "rules.yaml"
-        rules.write_text(f'rules:\n  - name: local-api\n    hosts: ["127.0.0.1:{api.port}"]\n'
-                         '  - name: only-get\n'
-                         f'    hosts: ["127.0.0.1:{api.port}"]\n    paths: ["/narrow/**"]\n'
-                         '    allow_methods: [GET]\n')
-        rules.write_text(rules.read_text().replace("  - name: local-api", "  - name: narrow-first\n"
-                         f'    hosts: ["127.0.0.1:{api.port}"]\n    paths: ["/narrow/**"]\n'
-                         "    allow_methods: [GET]\n  - name: local-api"))
+        rules.write_text(
+            f'rules:\n  - name: local-api\n    hosts: ["127.0.0.1:{api.port}"]\n'
+            "  - name: only-get\n"
+            f'    hosts: ["127.0.0.1:{api.port}"]\n    paths: ["/narrow/**"]\n'
+            "    allow_methods: [GET]\n"
+        )
+        rules.write_text(
+            rules.read_text().replace(
+                "  - name: local-api",
+                "  - name: narrow-first\n"
+                f'    hosts: ["127.0.0.1:{api.port}"]\n    paths: ["/narrow/**"]\n'
+                "    allow_methods: [GET]\n  - name: local-api",
+            )
+        )
         web_port = free_port()
-        args = ["--set", f"cors_rules={rules}", "--web-host", "127.0.0.1", "--web-port", str(web_port),
-                "--set", "web_open_browser=false"]
+        args = [
+            "--set",
+            f"cors_rules={rules}",
+            "--web-host",
+            "127.0.0.1",
+            "--web-port",
+            str(web_port),
+            "--set",
+            "web_open_browser=false",
+        ]
         for column in ("icon", "method", "path", "status", "size", "time", "comment"):
             args += ["--set", f"web_columns={column}"]
         token = ""
@@ -44,8 +61,14 @@ def web(tmp_path_factory):
             token = PASSWORD
         with Mitmdump(folder, *args, binary="mitmweb") as proxy:
             page_server = PageServer()
-            yield {"proxy": proxy, "api": api, "uncovered": uncovered, "web": f"http://127.0.0.1:{web_port}",
-                   "token": token, "page": page_server}
+            yield {
+                "proxy": proxy,
+                "api": api,
+                "uncovered": uncovered,
+                "web": f"http://127.0.0.1:{web_port}",
+                "token": token,
+                "page": page_server,
+            }
             page_server.close()
 
 
@@ -53,8 +76,9 @@ def rest(web, path, data=None):
     """Call mitmweb's REST API: token, and for POST tornado's double-submit XSRF cookie + header."""
     separator = "&" if "?" in path else "?"
     token = f"{separator}token={web['token']}" if web["token"] else ""
-    request = urllib.request.Request(web["web"] + path + token,
-                                     data=json.dumps(data).encode() if data is not None else None)
+    request = urllib.request.Request(
+        web["web"] + path + token, data=json.dumps(data).encode() if data is not None else None
+    )
     if data is not None:
         xsrf = "0123456789abcdef"  # any value works, as long as cookie and header agree
         request.add_header("Content-Type", "application/json")
@@ -67,13 +91,15 @@ def rest(web, path, data=None):
 @pytest.fixture(scope="module")
 def browsed(web):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = launch(playwright, web["proxy"].port)
         page = Page(chromium, web["page"].origin)
         api, other = web["api"].port, web["uncovered"].port
         results = {
-            "put": page.fetch(f"http://127.0.0.1:{api}/items", method="PUT", body="{}",
-                              headers={"Content-Type": "application/json"}),
+            "put": page.fetch(
+                f"http://127.0.0.1:{api}/items", method="PUT", body="{}", headers={"Content-Type": "application/json"}
+            ),
             "get401": page.fetch(f"http://127.0.0.1:{api}/status/401"),
             "refused": page.fetch(f"http://127.0.0.1:{api}/narrow/items", method="DELETE"),
             "uncovered": page.fetch(f"http://127.0.0.1:{other}/items"),
@@ -85,8 +111,11 @@ def browsed(web):
 
 def cors_flows(web):
     flows = rest(web, "/flows")
-    return [f for f in flows if any(k.lower() == "origin" for k, _ in f["request"]["headers"])
-            and f["request"]["path"] != "/"]
+    return [
+        f
+        for f in flows
+        if any(k.lower() == "origin" for k, _ in f["request"]["headers"]) and f["request"]["path"] != "/"
+    ]
 
 
 def test_each_cors_flow_carries_its_decision(web, browsed):

@@ -76,13 +76,16 @@ def test_preflight_with_listed_methods_and_headers():
     assert decision.vary == ("Origin",)
 
 
-@pytest.mark.parametrize("method, headers, origin, expected", [
-    ("DELETE", None, ORIGIN, "method DELETE is not in allow_methods [GET, PUT]"),
-    ("PUT", "x-other,x-token", ORIGIN, "header x-other not in allow_headers [x-token]"),
-    ("PUT", None, "http://evil.example", "origin http://evil.example is not in allow_origins"),
-    ("PUT", "x-a b", ORIGIN, "Access-Control-Request-Headers is not a list of header names"),
-    ("PU T", None, ORIGIN, "is not a method name"),
-])
+@pytest.mark.parametrize(
+    "method, headers, origin, expected",
+    [
+        ("DELETE", None, ORIGIN, "method DELETE is not in allow_methods [GET, PUT]"),
+        ("PUT", "x-other,x-token", ORIGIN, "header x-other not in allow_headers [x-token]"),
+        ("PUT", None, "http://evil.example", "origin http://evil.example is not in allow_origins"),
+        ("PUT", "x-a b", ORIGIN, "Access-Control-Request-Headers is not a list of header names"),
+        ("PU T", None, ORIGIN, "is not a method name"),
+    ],
+)
 def test_preflight_refusals_name_the_part(method, headers, origin, expected):
     listed = rules("""
         rules:
@@ -139,15 +142,17 @@ def test_star_without_credentials_warns_when_the_request_carries_credentials():
 def test_actual_response_expose_star_without_credentials():
     decision = decide(request(), API)
     assert response_headers(decision, ["X-Total"]) == [
-        ("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Expose-Headers", "*"),
+        ("Access-Control-Allow-Origin", ORIGIN),
+        ("Access-Control-Expose-Headers", "*"),
     ]
 
 
 def test_actual_response_expose_star_with_credentials_lists_real_names():
     creds = rules("rules:\n  - hosts: api.example.com\n    allow_credentials: true\n")
     decision = decide(request(), creds)
-    headers = response_headers(decision, ["Content-Type", "X-Total", "Set-Cookie", "x-total",
-                                          "Access-Control-Allow-Origin", "ETag"])
+    headers = response_headers(
+        decision, ["Content-Type", "X-Total", "Set-Cookie", "x-total", "Access-Control-Allow-Origin", "ETag"]
+    )
     assert headers == [
         ("Access-Control-Allow-Origin", ORIGIN),
         ("Access-Control-Allow-Credentials", "true"),
@@ -165,12 +170,15 @@ def test_actual_request_from_refused_origin():
     assert decision.action == "refused" and decision.headers == ()
 
 
-@pytest.mark.parametrize("origins, expected", [
-    ((ORIGIN, ORIGIN), "2 Origin headers"),
-    (("http://local\u00e9host",), "is not a valid origin"),
-    (("http://localhost:3000\r\nX-Injected: 1",), "is not a valid origin"),
-    (("",), "is not a valid origin"),
-])
+@pytest.mark.parametrize(
+    "origins, expected",
+    [
+        ((ORIGIN, ORIGIN), "2 Origin headers"),
+        (("http://local\u00e9host",), "is not a valid origin"),
+        (("http://localhost:3000\r\nX-Injected: 1",), "is not a valid origin"),
+        (("",), "is not a valid origin"),
+    ],
+)
 def test_hostile_origins_are_refused(origins, expected):
     star = rules("rules:\n  - hosts: api.example.com\n    allow_origins: '*'\n")
     decision = decide(request(origins=origins), star)
@@ -199,21 +207,30 @@ def test_first_matching_rule_decides_with_paths():
 
 
 def test_a_filter_is_asked_about_through_the_shells_predicate():
-    filtered = parse_rules("rules:\n  - hosts: api.example.com\n    filter: yes-please\n",
-                           compile_filter=lambda expression: lambda subject: subject == expression)
+    filtered = parse_rules(
+        "rules:\n  - hosts: api.example.com\n    filter: yes-please\n",
+        compile_filter=lambda expression: lambda subject: subject == expression,
+    )
     assert decide(request(), filtered, lambda rule: rule.filter("yes-please")).action == "allowed"
     assert decide(request(), filtered, lambda rule: rule.filter("no")).action == "untouched"
     assert decide(request(), filtered).action == "untouched"  # no predicate: a filtered rule never matches
 
 
-@pytest.mark.parametrize("existing, additions, expected", [
-    ([], ("Origin",), "Origin"),
-    (["Accept-Encoding"], ("Origin",), "Accept-Encoding, Origin"),
-    (["accept-encoding, origin"], ("Origin",), None),
-    (["*"], ("Origin",), None),
-    (["Accept", "Cookie"], ("Origin", "Access-Control-Request-Method"), "Accept, Cookie, Origin, Access-Control-Request-Method"),
-    ([], (), None),
-])
+@pytest.mark.parametrize(
+    "existing, additions, expected",
+    [
+        ([], ("Origin",), "Origin"),
+        (["Accept-Encoding"], ("Origin",), "Accept-Encoding, Origin"),
+        (["accept-encoding, origin"], ("Origin",), None),
+        (["*"], ("Origin",), None),
+        (
+            ["Accept", "Cookie"],
+            ("Origin", "Access-Control-Request-Method"),
+            "Accept, Cookie, Origin, Access-Control-Request-Method",
+        ),
+        ([], (), None),
+    ],
+)
 def test_merge_vary(existing, additions, expected):
     assert merge_vary(existing, additions) == expected
 

@@ -1,4 +1,5 @@
 """Property tests (hypothesis) on the pure core: what any rule and any request may produce."""
+
 import dataclasses
 import string
 
@@ -25,9 +26,22 @@ def origins(draw):
         return "null"
     if kind == "weird":
         return draw(st.text(max_size=40))
-    host = draw(st.sampled_from(["localhost", "127.0.0.1", "example.com", "a.example.com", "[::1]",
-                                 "example.com.evil.net", "evil-example.com", "EXAMPLE.com", "example.com.",
-                                 "xn--bcher-kva.de"]))
+    host = draw(
+        st.sampled_from(
+            [
+                "localhost",
+                "127.0.0.1",
+                "example.com",
+                "a.example.com",
+                "[::1]",
+                "example.com.evil.net",
+                "evil-example.com",
+                "EXAMPLE.com",
+                "example.com.",
+                "xn--bcher-kva.de",
+            ]
+        )
+    )
     port = draw(st.sampled_from(["", ":3000", ":443", ":444", ":80"]))
     return f"{draw(schemes)}://{host}{port}"
 
@@ -40,9 +54,21 @@ def rule_yaml(draw):
     if origin_choice == "star":
         lines.append('    allow_origins: "*"')
     elif origin_choice == "list":
-        listed = draw(st.lists(st.sampled_from(["http://localhost:3000", "https://example.com", "null",
-                                                "https://*.example.com", "http://localhost:*"]),
-                               min_size=1, max_size=3))
+        listed = draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "http://localhost:3000",
+                        "https://example.com",
+                        "null",
+                        "https://*.example.com",
+                        "http://localhost:*",
+                    ]
+                ),
+                min_size=1,
+                max_size=3,
+            )
+        )
         lines.append(f"    allow_origins: [{', '.join(repr(o) for o in listed)}]")
     lines.append(f"    allow_credentials: {draw(st.sampled_from(['true', 'false']))}")
     lines.append(f"    allow_private_network: {draw(st.sampled_from(['true', 'false']))}")
@@ -61,11 +87,16 @@ def requests(draw):
     origin_list = draw(st.lists(origins(), min_size=0, max_size=2))
     return CorsRequest(
         method="OPTIONS" if preflight else draw(methods),
-        scheme=scheme, host=host, port=port, path=draw(st.sampled_from(["/", "/v1/a"])),
-        origins=tuple(origin_list), own_origins=(f"{scheme}://{host}:{port}",),
+        scheme=scheme,
+        host=host,
+        port=port,
+        path=draw(st.sampled_from(["/", "/v1/a"])),
+        origins=tuple(origin_list),
+        own_origins=(f"{scheme}://{host}:{port}",),
         request_method=draw(methods) if preflight else None,
-        request_headers=draw(st.one_of(st.none(), st.text(max_size=60),
-                                       st.lists(tokens, max_size=4).map(",".join))) if preflight else None,
+        request_headers=draw(st.one_of(st.none(), st.text(max_size=60), st.lists(tokens, max_size=4).map(",".join)))
+        if preflight
+        else None,
         private_network=draw(st.booleans()),
         carries_credentials=draw(st.booleans()),
     )
@@ -113,53 +144,104 @@ def test_uncovered_or_originless_requests_change_nothing(rule_texts, request):
     assert decide(originless, rules) is None
 
 
-LOOKALIKES = st.sampled_from([
-    "https://example.com.evil.net", "https://evil-example.com", "https://example.com:444",
-    "http://example.com", "https://EXAMPLE.COM", "https://example.com.", "https://xn--exmple-cua.com",
-    "https://example.com%2f.evil.net", "https://example.comx", "https://wwwexample.com", "null",
-    "https://example.com/", "https://example.com:443/", "https://example.com@evil.net",
-])
+LOOKALIKES = st.sampled_from(
+    [
+        "https://example.com.evil.net",
+        "https://evil-example.com",
+        "https://example.com:444",
+        "http://example.com",
+        "https://EXAMPLE.COM",
+        "https://example.com.",
+        "https://xn--exmple-cua.com",
+        "https://example.com%2f.evil.net",
+        "https://example.comx",
+        "https://wwwexample.com",
+        "null",
+        "https://example.com/",
+        "https://example.com:443/",
+        "https://example.com@evil.net",
+    ]
+)
 
 
 @SETTINGS
 @given(LOOKALIKES, st.sampled_from(["https://example.com", "https://example.com:443"]), st.booleans())
 def test_lookalike_origins_are_refused(origin, listed, credentials):
-    rules = parse_rules(f"rules:\n  - hosts: api.example.com\n    allow_origins: ['{listed}']\n"
-                        f"    allow_credentials: {str(credentials).lower()}\n")
-    request = CorsRequest("GET", "https", "api.example.com", 443, "/x", (origin,),
-                          ("https://api.example.com",))
+    rules = parse_rules(
+        f"rules:\n  - hosts: api.example.com\n    allow_origins: ['{listed}']\n"
+        f"    allow_credentials: {str(credentials).lower()}\n"
+    )
+    request = CorsRequest("GET", "https", "api.example.com", 443, "/x", (origin,), ("https://api.example.com",))
     assert decide(request, rules).action == "refused"
 
 
 @SETTINGS
-@given(st.sampled_from(["https://a.example.com.evil.net", "https://example.com", "https://a.example.com:444",
-                        "http://a.example.com", "https://aexample.com", "https://a.example.co"]))
+@given(
+    st.sampled_from(
+        [
+            "https://a.example.com.evil.net",
+            "https://example.com",
+            "https://a.example.com:444",
+            "http://a.example.com",
+            "https://aexample.com",
+            "https://a.example.co",
+        ]
+    )
+)
 def test_subdomain_glob_lookalikes_are_refused(origin):
     rules = parse_rules("rules:\n  - hosts: api.example.com\n    allow_origins: ['https://*.example.com']\n")
-    request = CorsRequest("GET", "https", "api.example.com", 443, "/x", (origin,),
-                          ("https://api.example.com",))
+    request = CorsRequest("GET", "https", "api.example.com", 443, "/x", (origin,), ("https://api.example.com",))
     assert decide(request, rules).action == "refused"
 
 
 def test_null_star_and_private_network_only_when_a_rule_says_so():
-    generous = parse_rules("rules:\n  - hosts: api.example.com\n    allow_credentials: true\n"
-                           "    allow_methods: '*'\n    allow_headers: '*'\n    max_age: 600\n")
+    generous = parse_rules(
+        "rules:\n  - hosts: api.example.com\n    allow_credentials: true\n"
+        "    allow_methods: '*'\n    allow_headers: '*'\n    max_age: 600\n"
+    )
     null = CorsRequest("GET", "https", "api.example.com", 443, "/x", ("null",), ())
     assert decide(null, generous).action == "refused"
-    other = CorsRequest("GET", "https", "api.example.com", 443, "/x",
-                        ("https://anywhere.example",), ())
+    other = CorsRequest("GET", "https", "api.example.com", 443, "/x", ("https://anywhere.example",), ())
     assert decide(other, generous).action == "refused"
-    pna = CorsRequest("OPTIONS", "https", "api.example.com", 443, "/x",
-                      ("http://localhost:3000",), (), "GET", None, private_network=True)
+    pna = CorsRequest(
+        "OPTIONS",
+        "https",
+        "api.example.com",
+        443,
+        "/x",
+        ("http://localhost:3000",),
+        (),
+        "GET",
+        None,
+        private_network=True,
+    )
     assert decide(pna, generous).action == "refused"
 
 
-yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**6), st.floats(allow_nan=True),
-                         st.text(max_size=30))
-yaml_values = st.recursive(yaml_scalars, lambda children: st.one_of(
-    st.lists(children, max_size=4), st.dictionaries(st.text(max_size=15), children, max_size=4)), max_leaves=12)
-FIELDS = ["name", "hosts", "paths", "filter", "allow_origins", "allow_credentials", "allow_methods",
-          "allow_headers", "expose_headers", "max_age", "preflight", "allow_private_network"]
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10**6), st.floats(allow_nan=True), st.text(max_size=30)
+)
+yaml_values = st.recursive(
+    yaml_scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=15), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = [
+    "name",
+    "hosts",
+    "paths",
+    "filter",
+    "allow_origins",
+    "allow_credentials",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "max_age",
+    "preflight",
+    "allow_private_network",
+]
 
 
 @SETTINGS
@@ -175,6 +257,7 @@ def test_loader_never_raises_anything_else_on_arbitrary_text(text):
 @given(st.dictionaries(st.sampled_from(FIELDS + ["bogus"]), yaml_values, max_size=8))
 def test_loader_never_raises_anything_else_on_arbitrary_values(rule):
     import json
+
     text = "rules:\n  - " + json.dumps(rule) + "\n"
     try:
         result = parse_rules(text)

@@ -101,26 +101,34 @@ def test_origin_with_path():
     assert message.startswith("rules.yaml:4: rule 1, field 'allow_origins': 'http://localhost:3000/app' has a path")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("rules:\n  - hosts: [a.com\n", "rules.yaml:3: YAML syntax error"),
-    ("rules:\n  - hosts: a.com\n    hosts: b.com\n", "rules.yaml:3: key 'hosts' given twice (first on line 2)"),
-    ("- hosts: a.com\n", "rules.yaml:1: expected a mapping with a 'rules:' list"),
-    ("", "rules.yaml:1: expected a mapping with a 'rules:' list"),
-    ("rules: 5\n", "rules.yaml:1: field 'rules': must be a list of rules, got a number"),
-    ("rules:\n  - a.com\n", "rules.yaml:2: rule 1: must be a mapping of fields, got a string"),
-    ("rules:\n  - paths: [/x]\n", "rules.yaml:2: rule 1, field 'hosts': missing"),
-    ("rules:\n  - hosts: []\n", "rules.yaml:2: rule 1, field 'hosts': is empty"),
-    ("rule:\n  - hosts: a.com\n", "rules.yaml:1: expected a mapping with a 'rules:' list"),
-    ("rules: []\nrulez: 1\n", "rules.yaml:2: field 'rulez': unknown top-level key; did you mean rules?"),
-    ("rules:\n  - hosts: a.com\n    allow_origins: ['*', http://a.com]\n", "'*' must stand alone"),
-    ("rules:\n  - hosts: a.com\n    allow_headers: ['x y']\n", "'x y' is not a valid header name"),
-    ("rules:\n  - hosts: a.com\n    expose_headers: [true]\n",
-     "rules.yaml:3: rule 1, field 'expose_headers': must be '*' or a list of strings; true is a boolean, "
-     "quote it: \"true\""),
-    ("rules:\n  - hosts: a.com\n    max_age: true\n", "must be a whole number of seconds"),
-    ("rules:\n  - hosts: a.com\n    paths: [v1]\n", "rules.yaml:3: rule 1, field 'paths': 'v1' must start with '/'"),
-    ("rules:\n  - hosts: a.com\n    name: ''\n", "rules.yaml:3: rule 1, field 'name': must be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("rules:\n  - hosts: [a.com\n", "rules.yaml:3: YAML syntax error"),
+        ("rules:\n  - hosts: a.com\n    hosts: b.com\n", "rules.yaml:3: key 'hosts' given twice (first on line 2)"),
+        ("- hosts: a.com\n", "rules.yaml:1: expected a mapping with a 'rules:' list"),
+        ("", "rules.yaml:1: expected a mapping with a 'rules:' list"),
+        ("rules: 5\n", "rules.yaml:1: field 'rules': must be a list of rules, got a number"),
+        ("rules:\n  - a.com\n", "rules.yaml:2: rule 1: must be a mapping of fields, got a string"),
+        ("rules:\n  - paths: [/x]\n", "rules.yaml:2: rule 1, field 'hosts': missing"),
+        ("rules:\n  - hosts: []\n", "rules.yaml:2: rule 1, field 'hosts': is empty"),
+        ("rule:\n  - hosts: a.com\n", "rules.yaml:1: expected a mapping with a 'rules:' list"),
+        ("rules: []\nrulez: 1\n", "rules.yaml:2: field 'rulez': unknown top-level key; did you mean rules?"),
+        ("rules:\n  - hosts: a.com\n    allow_origins: ['*', http://a.com]\n", "'*' must stand alone"),
+        ("rules:\n  - hosts: a.com\n    allow_headers: ['x y']\n", "'x y' is not a valid header name"),
+        (
+            "rules:\n  - hosts: a.com\n    expose_headers: [true]\n",
+            "rules.yaml:3: rule 1, field 'expose_headers': must be '*' or a list of strings; true is a boolean, "
+            'quote it: "true"',
+        ),
+        ("rules:\n  - hosts: a.com\n    max_age: true\n", "must be a whole number of seconds"),
+        (
+            "rules:\n  - hosts: a.com\n    paths: [v1]\n",
+            "rules.yaml:3: rule 1, field 'paths': 'v1' must start with '/'",
+        ),
+        ("rules:\n  - hosts: a.com\n    name: ''\n", "rules.yaml:3: rule 1, field 'name': must be a non-empty string"),
+    ],
+)
 def test_file_level_problems(text, expected):
     found = problems(text)
     assert any(expected in message for message in found), found
@@ -129,11 +137,15 @@ def test_file_level_problems(text, expected):
 def test_invalid_filter_expression_is_reported():
     def compile_filter(expression):
         raise ValueError(f"Invalid filter expression: {expression!r}")
-    [message] = problems("""
+
+    [message] = problems(
+        """
         rules:
           - hosts: a.com
             filter: "~m GET &"
-    """, compile_filter=compile_filter)
+    """,
+        compile_filter=compile_filter,
+    )
     assert message.startswith("rules.yaml:4: rule 1, field 'filter': Invalid filter expression: '~m GET &'")
 
 
@@ -184,10 +196,12 @@ def test_ruamel_backend_gives_the_same_rules_and_lines():
 
 def test_loaded_rules_are_the_parsed_rules(tmp_path):
     """load_rules hands out a compact copy of the parsed rules (see load_rules); the same rules."""
-    text = ("rules:\n  - name: api\n    hosts: [api.example.com, '*.example.org:8443']\n"
-            "    paths: ['/v1/*']\n    allow_origins: ['http://localhost:3000']\n"
-            "    allow_credentials: true\n    allow_headers: [X-Token]\n    max_age: 60\n"
-            "  - name: other\n    hosts: [other.example.com]\n    preflight: forward\n")
+    text = (
+        "rules:\n  - name: api\n    hosts: [api.example.com, '*.example.org:8443']\n"
+        "    paths: ['/v1/*']\n    allow_origins: ['http://localhost:3000']\n"
+        "    allow_credentials: true\n    allow_headers: [X-Token]\n    max_age: 60\n"
+        "  - name: other\n    hosts: [other.example.com]\n    preflight: forward\n"
+    )
     path = tmp_path / "rules.yaml"
     path.write_text(text)
     loaded = load_rules(str(path))
@@ -236,20 +250,31 @@ def test_works_without_pyyaml():
         from addon.rules import parse_rules
         print(parse_rules('rules:\\n  - hosts: a.com\\n').rules[0].hosts[0].host)
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=str(__import__("pathlib").Path(__file__).parent.parent),
+    )
     assert out.stdout.strip() == "a.com", out.stderr
 
 
 def test_pure_core_does_not_import_mitmproxy():
-    code = ("import sys, addon.policy, addon.rules, addon.report, addon.index;"
-            "print(any(m.startswith('mitmproxy') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=str(__import__("pathlib").Path(__file__).parent.parent))
+    code = (
+        "import sys, addon.policy, addon.rules, addon.report, addon.index;"
+        "print(any(m.startswith('mitmproxy') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=str(__import__("pathlib").Path(__file__).parent.parent),
+    )
     assert out.stdout.strip() == "False", out.stderr
 
 
 def test_the_shipped_rules_file_loads_cleanly():
     from pathlib import Path
+
     result = load_rules(str(Path(__file__).parent.parent / "rules.yaml"))
     assert result.rules and not result.warnings

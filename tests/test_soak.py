@@ -3,6 +3,7 @@
 The file alternates good versions (exposing x-a, then x-b) with broken ones. No request may
 fail, every response must come from exactly one good version, memory must stay flat.
 """
+
 import http.client
 import re
 import threading
@@ -19,12 +20,14 @@ ORIGIN = "http://localhost:3000"
 
 
 def good(port, exposed):
-    return (f'rules:\n  - name: soak-{exposed}\n    hosts: ["127.0.0.1:{port}"]\n'
-            f"    expose_headers: [{exposed}]\n")
+    return f'rules:\n  - name: soak-{exposed}\n    hosts: ["127.0.0.1:{port}"]\n    expose_headers: [{exposed}]\n'
 
 
-BROKEN = ["rules:\n  - hosts: [unclosed\n", "rules:\n  - hosts: a.com\n    max_age: -1\n",
-          "rules:\n  - hosts: a.com\n    allow_origin: [x]\n"]
+BROKEN = [
+    "rules:\n  - hosts: [unclosed\n",
+    "rules:\n  - hosts: a.com\n    max_age: -1\n",
+    "rules:\n  - hosts: a.com\n    allow_origin: [x]\n",
+]
 
 
 def rss_mb(pid: int) -> float:
@@ -36,8 +39,7 @@ def test_soak_under_reload(tmp_path):
     with Upstream() as api:
         rules = tmp_path / "rules.yaml"
         rules.write_text(good(api.port, "x-a"))
-        with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "flow_detail=0",
-                      verbosity="info") as proxy:
+        with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "flow_detail=0", verbosity="info") as proxy:
             stop = threading.Event()
             counter = iter(range(TOTAL))
             lock = threading.Lock()
@@ -45,8 +47,15 @@ def test_soak_under_reload(tmp_path):
             memory = []
 
             def rewrite():
-                versions = [good(api.port, "x-a"), BROKEN[0], good(api.port, "x-b"), BROKEN[1],
-                            good(api.port, "x-a"), BROKEN[2], good(api.port, "x-b")]
+                versions = [
+                    good(api.port, "x-a"),
+                    BROKEN[0],
+                    good(api.port, "x-b"),
+                    BROKEN[1],
+                    good(api.port, "x-a"),
+                    BROKEN[2],
+                    good(api.port, "x-b"),
+                ]
                 i = 0
                 while not stop.wait(1.0):
                     i += 1
@@ -99,5 +108,7 @@ def test_soak_under_reload(tmp_path):
     reloads, refusals = log.count(" reloaded from "), log.count("the last good rules stay in force")
     assert reloads >= 3 and refusals >= 3, (reloads, refusals, elapsed)
     assert memory[1] - memory[0] < 15, f"memory grew from {memory[0]:.1f} MB to {memory[1]:.1f} MB"
-    print(f"soak: {TOTAL} requests in {elapsed:.1f} s, {reloads} reloads, {refusals} broken edits refused, "
-          f"x-a {seen['x-a']} / x-b {seen['x-b']}, RSS {memory[0]:.1f} -> {memory[1]:.1f} MB")
+    print(
+        f"soak: {TOTAL} requests in {elapsed:.1f} s, {reloads} reloads, {refusals} broken edits refused, "
+        f"x-a {seen['x-a']} / x-b {seen['x-b']}, RSS {memory[0]:.1f} -> {memory[1]:.1f} MB"
+    )

@@ -1,4 +1,5 @@
 """The verdict engine: each failure kind with Chromium's exact text, and WPT's tables."""
+
 import pytest
 
 from addon.verdict import Exchange, verdict
@@ -21,61 +22,114 @@ def preflight(headers=(), status=204, method="PUT", requested=(), credentials=Fa
 ACAO = ("Access-Control-Allow-Origin", ORIGIN)
 
 
-@pytest.mark.parametrize("exchange, reason, firefox", [
-    (actual(), "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-     "CORSMissingAllowOrigin"),
-    (actual([("Access-Control-Allow-Origin", "*")], credentials=True),
-     "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
-     "when the request's credentials mode is 'include'.", "CORSNotSupportingCredentials"),
-    (actual([("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Origin", "http://x.com")]),
-     "The 'Access-Control-Allow-Origin' header contains multiple values '*, http://x.com', but only one is "
-     "allowed." + VALID, "CORSMultipleAllowOriginNotAllowed"),
-    (actual([("Access-Control-Allow-Origin", "http://localhost:9")]),
-     "The 'Access-Control-Allow-Origin' header has a value 'http://localhost:9' that is not equal to the "
-     "supplied origin." + VALID, "CORSAllowOriginNotMatchingOrigin"),
-    (actual([("Access-Control-Allow-Origin", "nonsense")]),
-     "The 'Access-Control-Allow-Origin' header contains the invalid value 'nonsense'." + VALID,
-     "CORSAllowOriginNotMatchingOrigin"),
-    (actual([("Access-Control-Allow-Origin", "http://localhost:3000:3000")]),
-     "The 'Access-Control-Allow-Origin' header contains the invalid value 'http://localhost:3000:3000'." + VALID,
-     "CORSAllowOriginNotMatchingOrigin"),
-    (actual([ACAO, ("Access-Control-Allow-Credentials", "TRUE")], credentials=True),
-     "The value of the 'Access-Control-Allow-Credentials' header in the response is 'TRUE' which must be "
-     "'true' when the request's credentials mode is 'include'.", "CORSMissingAllowCredentials"),
-    (actual([ACAO], credentials=True),
-     "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be "
-     "'true' when the request's credentials mode is 'include'.", "CORSMissingAllowCredentials"),
-    (actual([("Access-Control-Allow-Origin", "*"), ("Location", "http://u:p@127.0.0.1:1/x")], status=302),
-     "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
-     "CORSExternalRedirectNotAllowed"),
-    (actual([("Location", "/y")], status=302),
-     "No 'Access-Control-Allow-Origin' header is present on the requested resource.", "CORSMissingAllowOrigin"),
-    (preflight(status=405),
-     PREFLIGHT + "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-     "CORSMissingAllowOrigin"),
-    (preflight([ACAO], status=405), PREFLIGHT + "It does not have HTTP ok status.", "CORSPreflightDidNotSucceed"),
-    (preflight([ACAO, ("Location", "/x")], status=302),
-     PREFLIGHT + "Redirect is not allowed for a preflight request.", "CORSPreflightDidNotSucceed"),
-    (preflight([("Location", "/x")], status=302),
-     PREFLIGHT + "Redirect is not allowed for a preflight request.", "CORSPreflightDidNotSucceed"),
-    (preflight([ACAO, ("Access-Control-Allow-Methods", "GET")]),
-     "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.", "CORSMethodNotFound"),
-    (preflight([ACAO, ("Access-Control-Allow-Headers", "x-bar")], method="GET", requested=("x-foo", "x-bar")),
-     "Request header field x-foo is not allowed by Access-Control-Allow-Headers in preflight response.",
-     "CORSMissingAllowHeaderFromPreflight"),
-    (preflight([("Access-Control-Allow-Origin", "*")], credentials=True),
-     PREFLIGHT + "The value of the 'Access-Control-Allow-Origin' header in the response must not be the "
-     "wildcard '*' when the request's credentials mode is 'include'.", "CORSNotSupportingCredentials"),
-    (preflight([ACAO], credentials=True),
-     PREFLIGHT + "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which "
-     "must be 'true' when the request's credentials mode is 'include'.", "CORSMissingAllowCredentials"),
-    (preflight([ACAO, ("Access-Control-Allow-Methods", "PU T")]),
-     "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
-     "CORSInvalidAllowMethod"),
-    (preflight([ACAO, ("Access-Control-Allow-Headers", "x foo")], method="GET", requested=("x-foo",)),
-     "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
-     "CORSInvalidAllowHeader"),
-])
+@pytest.mark.parametrize(
+    "exchange, reason, firefox",
+    [
+        (
+            actual(),
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+            "CORSMissingAllowOrigin",
+        ),
+        (
+            actual([("Access-Control-Allow-Origin", "*")], credentials=True),
+            "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
+            "when the request's credentials mode is 'include'.",
+            "CORSNotSupportingCredentials",
+        ),
+        (
+            actual([("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Origin", "http://x.com")]),
+            "The 'Access-Control-Allow-Origin' header contains multiple values '*, http://x.com', but only one is "
+            "allowed." + VALID,
+            "CORSMultipleAllowOriginNotAllowed",
+        ),
+        (
+            actual([("Access-Control-Allow-Origin", "http://localhost:9")]),
+            "The 'Access-Control-Allow-Origin' header has a value 'http://localhost:9' that is not equal to the "
+            "supplied origin." + VALID,
+            "CORSAllowOriginNotMatchingOrigin",
+        ),
+        (
+            actual([("Access-Control-Allow-Origin", "nonsense")]),
+            "The 'Access-Control-Allow-Origin' header contains the invalid value 'nonsense'." + VALID,
+            "CORSAllowOriginNotMatchingOrigin",
+        ),
+        (
+            actual([("Access-Control-Allow-Origin", "http://localhost:3000:3000")]),
+            "The 'Access-Control-Allow-Origin' header contains the invalid value 'http://localhost:3000:3000'." + VALID,
+            "CORSAllowOriginNotMatchingOrigin",
+        ),
+        (
+            actual([ACAO, ("Access-Control-Allow-Credentials", "TRUE")], credentials=True),
+            "The value of the 'Access-Control-Allow-Credentials' header in the response is 'TRUE' which must be "
+            "'true' when the request's credentials mode is 'include'.",
+            "CORSMissingAllowCredentials",
+        ),
+        (
+            actual([ACAO], credentials=True),
+            "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be "
+            "'true' when the request's credentials mode is 'include'.",
+            "CORSMissingAllowCredentials",
+        ),
+        (
+            actual([("Access-Control-Allow-Origin", "*"), ("Location", "http://u:p@127.0.0.1:1/x")], status=302),
+            "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
+            "CORSExternalRedirectNotAllowed",
+        ),
+        (
+            actual([("Location", "/y")], status=302),
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+            "CORSMissingAllowOrigin",
+        ),
+        (
+            preflight(status=405),
+            PREFLIGHT + "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+            "CORSMissingAllowOrigin",
+        ),
+        (preflight([ACAO], status=405), PREFLIGHT + "It does not have HTTP ok status.", "CORSPreflightDidNotSucceed"),
+        (
+            preflight([ACAO, ("Location", "/x")], status=302),
+            PREFLIGHT + "Redirect is not allowed for a preflight request.",
+            "CORSPreflightDidNotSucceed",
+        ),
+        (
+            preflight([("Location", "/x")], status=302),
+            PREFLIGHT + "Redirect is not allowed for a preflight request.",
+            "CORSPreflightDidNotSucceed",
+        ),
+        (
+            preflight([ACAO, ("Access-Control-Allow-Methods", "GET")]),
+            "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.",
+            "CORSMethodNotFound",
+        ),
+        (
+            preflight([ACAO, ("Access-Control-Allow-Headers", "x-bar")], method="GET", requested=("x-foo", "x-bar")),
+            "Request header field x-foo is not allowed by Access-Control-Allow-Headers in preflight response.",
+            "CORSMissingAllowHeaderFromPreflight",
+        ),
+        (
+            preflight([("Access-Control-Allow-Origin", "*")], credentials=True),
+            PREFLIGHT + "The value of the 'Access-Control-Allow-Origin' header in the response must not be the "
+            "wildcard '*' when the request's credentials mode is 'include'.",
+            "CORSNotSupportingCredentials",
+        ),
+        (
+            preflight([ACAO], credentials=True),
+            PREFLIGHT + "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which "
+            "must be 'true' when the request's credentials mode is 'include'.",
+            "CORSMissingAllowCredentials",
+        ),
+        (
+            preflight([ACAO, ("Access-Control-Allow-Methods", "PU T")]),
+            "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
+            "CORSInvalidAllowMethod",
+        ),
+        (
+            preflight([ACAO, ("Access-Control-Allow-Headers", "x foo")], method="GET", requested=("x-foo",)),
+            "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
+            "CORSInvalidAllowHeader",
+        ),
+    ],
+)
 def test_each_failure_has_chromiums_exact_text(exchange, reason, firefox):
     result = verdict(exchange)
     assert result.blocked
@@ -123,17 +177,57 @@ def test_wpt_cors_preflight_star(succeeds, credentials, methods, headers, method
 # web-platform-tests cors/origin.htm: Access-Control-Allow-Origin values ({o}: the page's origin,
 # {h}: its host:port), each one header unless a tuple (two headers), and whether it passes.
 ORIGIN_CASES = [
-    ("*", True), (" *  ", True), ("\t*", True), ("{o}", True), (" {o}", True), (" {o}   \t ", True),
+    ("*", True),
+    (" *  ", True),
+    ("\t*", True),
+    ("{o}", True),
+    (" {o}", True),
+    (" {o}   \t ", True),
     ("\t{o}", True),
-    ("http://sub.{h}", False), ("//{h}", False), ("://{h}", False), ("ftp://{h}", False),
-    ("http:://{h}", False), ("http:/{h}", False), ("http:{h}", False), ("{h}", False), ("{o}?", False),
-    ("{o}/", False), ("{o} /", False), ("{o}#", False), ("{o}%23", False), ("{o}:80", False),
-    ("{o}, *", False), ("{o}\0", False), ("{O}", False), ("HTTP://{h}", False), ("-", False), ("**", False),
-    ("\0*", False), ("*\0", False), ("'*'", False), ('"*"', False), ("* *", False), ("* null", False),
-    ("*http://*", False), ("*{o}", False), ("* {o}", False), ("*, {o}", False), ("\0{o}", False),
-    ("null {o}", False), ("http://example.net", False), ("null", False), ("null *", False), ("", False),
-    ("{o}/page.html", False), ("*.{h}", False), ("http://*.{h}", False),
-    (("", "*"), False), (("*", ""), False), (("*", "*"), False), (("", "{o}"), False), (("*", "{o}"), False),
+    ("http://sub.{h}", False),
+    ("//{h}", False),
+    ("://{h}", False),
+    ("ftp://{h}", False),
+    ("http:://{h}", False),
+    ("http:/{h}", False),
+    ("http:{h}", False),
+    ("{h}", False),
+    ("{o}?", False),
+    ("{o}/", False),
+    ("{o} /", False),
+    ("{o}#", False),
+    ("{o}%23", False),
+    ("{o}:80", False),
+    ("{o}, *", False),
+    ("{o}\0", False),
+    ("{O}", False),
+    ("HTTP://{h}", False),
+    ("-", False),
+    ("**", False),
+    ("\0*", False),
+    ("*\0", False),
+    ("'*'", False),
+    ('"*"', False),
+    ("* *", False),
+    ("* null", False),
+    ("*http://*", False),
+    ("*{o}", False),
+    ("* {o}", False),
+    ("*, {o}", False),
+    ("\0{o}", False),
+    ("null {o}", False),
+    ("http://example.net", False),
+    ("null", False),
+    ("null *", False),
+    ("", False),
+    ("{o}/page.html", False),
+    ("*.{h}", False),
+    ("http://*.{h}", False),
+    (("", "*"), False),
+    (("*", ""), False),
+    (("*", "*"), False),
+    (("", "{o}"), False),
+    (("*", "{o}"), False),
     (("{o}", "{o}"), False),
 ]
 
@@ -160,16 +254,25 @@ def test_null_origin_is_matched_by_null():
 
 
 def test_authorization_under_star_passes_in_chromium_with_a_note():
-    result = verdict(preflight([ACAO, ("Access-Control-Allow-Headers", "*")], method="GET",
-                               requested=("authorization",)))
+    result = verdict(
+        preflight([ACAO, ("Access-Control-Allow-Headers", "*")], method="GET", requested=("authorization",))
+    )
     assert not result.blocked
     assert any("want it named" in step for step in result.steps)
 
 
 def test_exposure_lists_what_script_can_read():
-    headers = [ACAO, ("Access-Control-Expose-Headers", "x-total"), ("X-Total", "1"), ("X-Secret", "2"),
-               ("Set-Cookie", "a=1"), ("Content-Type", "text/plain")]
-    assert verdict(actual(headers), explain=True).steps[-1] == \
-        "readable by script: the safelisted headers, x-total; hidden: x-secret, set-cookie"
+    headers = [
+        ACAO,
+        ("Access-Control-Expose-Headers", "x-total"),
+        ("X-Total", "1"),
+        ("X-Secret", "2"),
+        ("Set-Cookie", "a=1"),
+        ("Content-Type", "text/plain"),
+    ]
+    assert (
+        verdict(actual(headers), explain=True).steps[-1]
+        == "readable by script: the safelisted headers, x-total; hidden: x-secret, set-cookie"
+    )
     star = [ACAO, ("Access-Control-Allow-Credentials", "true"), ("Access-Control-Expose-Headers", "*"), ("X-A", "1")]
     assert verdict(actual(star, credentials=True), explain=True).steps[-1].endswith("hidden: x-a")

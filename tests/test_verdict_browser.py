@@ -3,6 +3,7 @@
 Every case of test_verdict.py's tables is replayed in Chromium; the browser's outcome and
 console message must equal the verdict's. Where they differ, the browser is right.
 """
+
 from urllib.parse import quote
 
 import pytest
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.browser
 def setup():
     require_chromium()
     from playwright.sync_api import sync_playwright
+
     with Upstream() as api, sync_playwright() as playwright:
         page_server = PageServer()
         chromium = launch(playwright)
@@ -59,10 +61,10 @@ def test_preflight_star_table_in_chromium(setup, succeeds, credentials, methods,
         preflight.append(("Access-Control-Allow-Credentials", "true"))
         actual.append(("Access-Control-Allow-Credentials", "true"))
     url = configured_url(api, actual, preflight, 204)
-    result = page.fetch(url, method=method, headers={name: "1" for name in used},
-                        credentials="include" if credentials else "omit")
-    expected = verdict(Exchange(url, page.origin, "OPTIONS", 204, tuple(preflight), credentials, method,
-                                tuple(used)))
+    result = page.fetch(
+        url, method=method, headers={name: "1" for name in used}, credentials="include" if credentials else "omit"
+    )
+    expected = verdict(Exchange(url, page.origin, "OPTIONS", 204, tuple(preflight), credentials, method, tuple(used)))
     assert expected.blocked is not succeeds
     assert_same(result, expected)
 
@@ -82,28 +84,67 @@ def test_allow_origin_parsing_in_chromium(setup, value, passes):
 FAILURES = [
     ("missing", "GET", {}, False, [], None, []),
     ("wildcard with credentials", "GET", {}, True, [("Access-Control-Allow-Origin", "*")], None, []),
-    ("bad credentials value", "GET", {}, True, [("Access-Control-Allow-Origin", "ORIGIN"),
-                                                 ("Access-Control-Allow-Credentials", "TRUE")], None, []),
+    (
+        "bad credentials value",
+        "GET",
+        {},
+        True,
+        [("Access-Control-Allow-Origin", "ORIGIN"), ("Access-Control-Allow-Credentials", "TRUE")],
+        None,
+        [],
+    ),
     ("invalid value", "GET", {}, False, [("Access-Control-Allow-Origin", "nonsense")], None, []),
     ("preflight without ACAO", "PUT", {}, False, [], 405, []),
     ("preflight not ok", "PUT", {}, False, [], 405, [("Access-Control-Allow-Origin", "ORIGIN")]),
     ("preflight redirect", "PUT", {}, False, [], 302, [("Location", "/x")]),
-    ("method", "PUT", {}, False, [], 204, [("Access-Control-Allow-Origin", "ORIGIN"),
-                                            ("Access-Control-Allow-Methods", "GET")]),
-    ("header", "GET", {"X-Foo": "1", "X-Bar": "1"}, False, [], 204,
-     [("Access-Control-Allow-Origin", "ORIGIN"), ("Access-Control-Allow-Headers", "x-bar")]),
-    ("unparsable methods", "PUT", {}, False, [], 204, [("Access-Control-Allow-Origin", "ORIGIN"),
-                                                       ("Access-Control-Allow-Methods", "PU T")]),
+    (
+        "method",
+        "PUT",
+        {},
+        False,
+        [],
+        204,
+        [("Access-Control-Allow-Origin", "ORIGIN"), ("Access-Control-Allow-Methods", "GET")],
+    ),
+    (
+        "header",
+        "GET",
+        {"X-Foo": "1", "X-Bar": "1"},
+        False,
+        [],
+        204,
+        [("Access-Control-Allow-Origin", "ORIGIN"), ("Access-Control-Allow-Headers", "x-bar")],
+    ),
+    (
+        "unparsable methods",
+        "PUT",
+        {},
+        False,
+        [],
+        204,
+        [("Access-Control-Allow-Origin", "ORIGIN"), ("Access-Control-Allow-Methods", "PU T")],
+    ),
     ("preflight credentials", "PUT", {}, True, [], 204, [("Access-Control-Allow-Origin", "ORIGIN")]),
-    ("redirect with user:password", "GET", {}, False,
-     [("Access-Control-Allow-Origin", "*"), ("Location", "http://u:p@127.0.0.1:1/x")], None, []),
+    (
+        "redirect with user:password",
+        "GET",
+        {},
+        False,
+        [("Access-Control-Allow-Origin", "*"), ("Location", "http://u:p@127.0.0.1:1/x")],
+        None,
+        [],
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, method, headers, credentials, actual, preflight_status, preflight", FAILURES,
-                         ids=[case[0] for case in FAILURES])
-def test_each_failure_message_matches_chromium(setup, name, method, headers, credentials, actual,
-                                               preflight_status, preflight):
+@pytest.mark.parametrize(
+    "name, method, headers, credentials, actual, preflight_status, preflight",
+    FAILURES,
+    ids=[case[0] for case in FAILURES],
+)
+def test_each_failure_message_matches_chromium(
+    setup, name, method, headers, credentials, actual, preflight_status, preflight
+):
     api, page = setup
     fill = lambda pairs: [(k, v.replace("ORIGIN", page.origin)) for k, v in pairs]  # noqa: E731
     actual, preflight = fill(actual), fill(preflight)
@@ -113,8 +154,16 @@ def test_each_failure_message_matches_chromium(setup, name, method, headers, cre
         url += "&status=302"
     result = page.fetch(url, method=method, headers=headers, credentials="include" if credentials else "omit")
     if preflight_status:
-        exchange = Exchange(url, page.origin, "OPTIONS", preflight_status, tuple(preflight), credentials,
-                            method, tuple(h.lower() for h in headers))
+        exchange = Exchange(
+            url,
+            page.origin,
+            "OPTIONS",
+            preflight_status,
+            tuple(preflight),
+            credentials,
+            method,
+            tuple(h.lower() for h in headers),
+        )
     else:
         exchange = Exchange(url, page.origin, method, status, tuple(actual), credentials)
     expected = verdict(exchange)

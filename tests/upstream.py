@@ -13,6 +13,7 @@ Routes match the end of the path, so /any/prefix/status/401 works like /status/4
   anything else      200 with a JSON echo of method, path and request headers
 OPTIONS always answers 405, like many real APIs.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,8 +54,12 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
         self.server.seen.append((self.command, self.path, dict(self.headers.items())))
         url = urlsplit(self.path)
-        echo = {"method": self.command, "path": url.path, "body": body,
-                "headers": {k.lower(): v for k, v in self.headers.items()}}
+        echo = {
+            "method": self.command,
+            "path": url.path,
+            "body": body,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+        }
         route = url.path.rstrip("/")
         status_match = re.search(r"/status/(\d{3})$", route)
         if route.endswith("/configured"):
@@ -76,8 +81,9 @@ class Handler(BaseHTTPRequestHandler):
         if route.endswith("/acao/other"):
             return self._send(200, echo, [("Access-Control-Allow-Origin", "https://other.example")])
         if route.endswith("/acao/two"):
-            return self._send(200, echo, [("Access-Control-Allow-Origin", "*"),
-                                          ("Access-Control-Allow-Origin", "http://localhost:1")])
+            return self._send(
+                200, echo, [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Origin", "http://localhost:1")]
+            )
         if route.endswith("/truncated"):
             self.send_response(200)
             self.send_header("Content-Length", "1000")
@@ -86,8 +92,7 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if route.endswith("/custom"):
-            return self._send(200, echo, [("X-Custom", "1"), ("X-Total", "7"),
-                                          ("Set-Cookie", "session=abc; Path=/")])
+            return self._send(200, echo, [("X-Custom", "1"), ("X-Total", "7"), ("Set-Cookie", "session=abc; Path=/")])
         return self._send(200, echo)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _handle

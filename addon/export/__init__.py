@@ -2,6 +2,7 @@
 
 Each exporter states in comments what its target cannot express; nothing is dropped silently.
 """
+
 from __future__ import annotations
 
 from .common import origin_regex, path_regex
@@ -10,8 +11,14 @@ from .express import export_express
 from .nginx import export_nginx
 from .starlette import export_starlette
 
-__all__ = ["EXPORTERS", "export_django", "export_express", "export_nginx", "export_starlette", "origin_regex",
-           "path_regex"]
+__all__ = [
+    "EXPORTERS",
+    "export_django",
+    "export_express",
+    "export_nginx",
+    "export_starlette",
+    "origin_regex",
+    "path_regex",
+]
 
-EXPORTERS = {"nginx": export_nginx, "starlette": export_starlette, "express": export_express,
-             "django": export_django}
+EXPORTERS = {"nginx": export_nginx, "starlette": export_starlette, "express": export_express, "django": export_django}

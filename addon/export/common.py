@@ -1,4 +1,5 @@
 """What every exporter needs: origins and paths as regexes, quoting."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,12 @@ from ..patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
 from ..rule import Rule
 
 ACCESS_CONTROL_RESPONSE_HEADERS = (
-    "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods",
-    "Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Access-Control-Max-Age",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Methods",
+    "Access-Control-Allow-Headers",
+    "Access-Control-Expose-Headers",
+    "Access-Control-Max-Age",
     "Access-Control-Allow-Private-Network",
 )
 

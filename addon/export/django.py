@@ -1,4 +1,5 @@
 """rules.yaml as django-cors-headers settings."""
+
 from __future__ import annotations
 
 from ..patterns import split_origins
@@ -11,22 +12,30 @@ STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 def export_django(rules: RuleSet) -> str:
     """django-cors-headers settings from the first rule (its paths become CORS_URLS_REGEX)."""
-    out = [f"# django-cors-headers settings exported by cors-addon from {rules.source}.",
-           "# settings.py: INSTALLED_APPS += [\"corsheaders\"]; put \"corsheaders.middleware.CorsMiddleware\"",
-           "# first in MIDDLEWARE; then these settings."]
+    out = [
+        f"# django-cors-headers settings exported by cors-addon from {rules.source}.",
+        '# settings.py: INSTALLED_APPS += ["corsheaders"]; put "corsheaders.middleware.CorsMiddleware"',
+        "# first in MIDDLEWARE; then these settings.",
+    ]
     if not rules.rules:
         return "\n".join(out + ["CORS_ALLOWED_ORIGINS = []", ""])
     rule = rules.rules[0]
-    notes = [f"NOT EXPORTED: rule '{other.name}': django-cors-headers applies one policy to the whole site."
-             for other in rules.rules[1:]]
+    notes = [
+        f"NOT EXPORTED: rule '{other.name}': django-cors-headers applies one policy to the whole site."
+        for other in rules.rules[1:]
+    ]
     if rule.filter_text is not None:
         notes.append(f"NOT EXPORTED: the filter {rule.filter_text!r}.")
     if rule.allow_methods is None:
-        notes.append("allow_methods '*': django-cors-headers cannot answer with the requested method; the standard"
-                     " methods are listed, custom ones are not allowed.")
+        notes.append(
+            "allow_methods '*': django-cors-headers cannot answer with the requested method; the standard"
+            " methods are listed, custom ones are not allowed."
+        )
     if rule.allow_headers is None:
-        notes.append("allow_headers '*': django-cors-headers cannot answer with the requested headers; its defaults"
-                     " are listed, any other header is refused. Name the headers you need in rules.yaml.")
+        notes.append(
+            "allow_headers '*': django-cors-headers cannot answer with the requested headers; its defaults"
+            " are listed, any other header is refused. Name the headers you need in rules.yaml."
+        )
     if rule.expose_headers is None and rule.allow_credentials:
         notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
     if rule.max_age == 0:
@@ -48,7 +57,7 @@ def export_django(rules: RuleSet) -> str:
     headers = list(DJANGO_DEFAULT_HEADERS if rule.allow_headers is None else rule.allowed_header_names)
     settings.append(f"CORS_ALLOW_HEADERS = {headers!r}")
     if rule.expose_headers is None:
-        settings.append("CORS_EXPOSE_HEADERS = []" if rule.allow_credentials else "CORS_EXPOSE_HEADERS = [\"*\"]")
+        settings.append("CORS_EXPOSE_HEADERS = []" if rule.allow_credentials else 'CORS_EXPOSE_HEADERS = ["*"]')
     else:
         settings.append(f"CORS_EXPOSE_HEADERS = {list(rule.exposed_header_names)!r}")
     settings.append(f"CORS_PREFLIGHT_MAX_AGE = {rule.max_age}")

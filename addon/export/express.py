@@ -1,4 +1,5 @@
 """rules.yaml as an options delegate for the Express cors() middleware."""
+
 from __future__ import annotations
 
 import json
@@ -15,20 +16,26 @@ def _js_regex(pattern: str) -> str:
 
 def export_express(rules: RuleSet) -> str:
     """A cors() options delegate for Express: every rule, first path match decides, as in the addon."""
-    out = [f"// cors() options exported by cors-addon from {rules.source}: the first rule whose path matches"
-           " decides, as in the addon.",
-           "// Express:  const cors = require(\"cors\");",
-           "//           app.use(cors(require(\"./cors-rules.js\").corsOptions));",
-           "// A request no rule covers passes on untouched."]
+    out = [
+        f"// cors() options exported by cors-addon from {rules.source}: the first rule whose path matches"
+        " decides, as in the addon.",
+        '// Express:  const cors = require("cors");',
+        '//           app.use(cors(require("./cors-rules.js").corsOptions));',
+        "// A request no rule covers passes on untouched.",
+    ]
     entries = []
     for rule in rules.rules:
         notes = []
         if rule.filter_text is not None:
-            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this rule applies to every"
-                         " request on its paths.")
+            notes.append(
+                f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this rule applies to every"
+                " request on its paths."
+            )
         if rule.expose_headers is None and rule.allow_credentials:
-            notes.append("NOT EXPORTED: expose_headers '*' with credentials (the addon lists each response's header"
-                         " names); list the headers to expose.")
+            notes.append(
+                "NOT EXPORTED: expose_headers '*' with credentials (the addon lists each response's header"
+                " names); list the headers to expose."
+            )
         if rule.allow_private_network:
             notes.append("NOT EXPORTED: allow_private_network: cors() does not answer private network requests.")
         if rule.preflight is Preflight.FORWARD:
@@ -39,29 +46,43 @@ def export_express(rules: RuleSet) -> str:
             exact, globs = split_origins(rule.allow_origins)
             parts = [*map(json.dumps, exact), *(_js_regex(origin_regex(pattern)) for pattern in globs)]
             origin = "[" + ", ".join(parts) + "]"
-        paths = "null" if rule.paths is None else \
-            "[" + ", ".join(_js_regex("^" + p.pattern.replace(r"\Z", "") + "$") for p in rule.paths) + "]"
+        paths = (
+            "null"
+            if rule.paths is None
+            else "[" + ", ".join(_js_regex("^" + p.pattern.replace(r"\Z", "") + "$") for p in rule.paths) + "]"
+        )
         allowed_headers = "null" if rule.allow_headers is None else json.dumps(list(rule.allowed_header_names))
         methods = "null" if rule.allow_methods is None else json.dumps(sorted(rule.allow_methods))
         if rule.expose_headers is None:
             exposed = "null" if rule.allow_credentials else '"*"'
         else:
             exposed = json.dumps(list(rule.exposed_header_names))
-        entries += [f"  // rule '{rule.name}' (rules.yaml line {rule.line})", *[f"  // {note}" for note in notes],
-                    f"  {{ paths: {paths}, origin: {origin}, credentials: {json.dumps(rule.allow_credentials)},",
-                    f"    methods: {methods}, allowedHeaders: {allowed_headers}, exposedHeaders: {exposed},",
-                    f"    maxAge: {rule.max_age} }},"]
-    out += ["const rules = [", *entries, "];", "",
-            "function corsOptions(req, callback) {",
-            "  const rule = rules.find((r) => r.paths === null || r.paths.some((p) => p.test(req.path)));",
-            "  if (!rule) return callback(null, { origin: false });",
-            "  callback(null, {",
-            "    origin: rule.origin, credentials: rule.credentials, maxAge: rule.maxAge,",
-            "    // \"*\" in rules.yaml: answer what the preflight asks for, as the addon does.",
-            "    methods: rule.methods ?? (req.headers[\"access-control-request-method\"] || \"\"),",
-            "    allowedHeaders: rule.allowedHeaders ?? undefined,",
-            "    exposedHeaders: rule.exposedHeaders ?? undefined,",
-            "    preflightContinue: false, optionsSuccessStatus: 204,",
-            "  });",
-            "}", "", "module.exports = { corsOptions };", ""]
+        entries += [
+            f"  // rule '{rule.name}' (rules.yaml line {rule.line})",
+            *[f"  // {note}" for note in notes],
+            f"  {{ paths: {paths}, origin: {origin}, credentials: {json.dumps(rule.allow_credentials)},",
+            f"    methods: {methods}, allowedHeaders: {allowed_headers}, exposedHeaders: {exposed},",
+            f"    maxAge: {rule.max_age} }},",
+        ]
+    out += [
+        "const rules = [",
+        *entries,
+        "];",
+        "",
+        "function corsOptions(req, callback) {",
+        "  const rule = rules.find((r) => r.paths === null || r.paths.some((p) => p.test(req.path)));",
+        "  if (!rule) return callback(null, { origin: false });",
+        "  callback(null, {",
+        "    origin: rule.origin, credentials: rule.credentials, maxAge: rule.maxAge,",
+        '    // "*" in rules.yaml: answer what the preflight asks for, as the addon does.',
+        '    methods: rule.methods ?? (req.headers["access-control-request-method"] || ""),',
+        "    allowedHeaders: rule.allowedHeaders ?? undefined,",
+        "    exposedHeaders: rule.exposedHeaders ?? undefined,",
+        "    preflightContinue: false, optionsSuccessStatus: 204,",
+        "  });",
+        "}",
+        "",
+        "module.exports = { corsOptions };",
+        "",
+    ]
     return "\n".join(out)

@@ -1,4 +1,5 @@
 """rules.yaml as an nginx configuration: maps per rule, one regex location per rule."""
+
 from __future__ import annotations
 
 import re
@@ -9,17 +10,23 @@ from .common import ACCESS_CONTROL_RESPONSE_HEADERS, names_regex, origin_regex, 
 
 
 def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str = "http://127.0.0.1:8000") -> str:
-    out = [f"# CORS policy exported by cors-addon from {rules.source}: the addon's decisions, rule by rule.",
-           "# Include this file in nginx's http {} context. The server block stands in front of the API",
-           f"# (proxy_pass {upstream}); change listen/proxy_pass, or copy the location blocks into yours.",
-           "# The first rule whose path matches decides, as in the addon (regex locations, in order).", ""]
+    out = [
+        f"# CORS policy exported by cors-addon from {rules.source}: the addon's decisions, rule by rule.",
+        "# Include this file in nginx's http {} context. The server block stands in front of the API",
+        f"# (proxy_pass {upstream}); change listen/proxy_pass, or copy the location blocks into yours.",
+        "# The first rule whose path matches decides, as in the addon (regex locations, in order).",
+        "",
+    ]
     locations = []
     for n, rule in enumerate(rules.rules):
         out += _nginx_maps(rule, n)
         locations += _nginx_location(rule, n, upstream)
     hosts = sorted({f"{h.host}" for rule in rules.rules for h in rule.hosts})
-    out += ["server {", f"    listen {listen};",
-            f"    # rules.yaml hosts: {', '.join(hosts)} (set server_name if this server serves several hosts)"]
+    out += [
+        "server {",
+        f"    listen {listen};",
+        f"    # rules.yaml hosts: {', '.join(hosts)} (set server_name if this server serves several hosts)",
+    ]
     out += ["    " + line if line else "" for line in locations]
     out += ["}", ""]
     return "\n".join(out)
@@ -28,8 +35,10 @@ def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str =
 def _nginx_maps(rule: Rule, n: int) -> list[str]:
     lines = [f"# rule '{rule.name}' (rules.yaml line {rule.line})"]
     if rule.filter_text is not None:
-        lines.append(f"# NOT EXPORTED: the mitmproxy filter {rule.filter_text!r} has no nginx equivalent;"
-                     " the policy below applies to every request on its paths.")
+        lines.append(
+            f"# NOT EXPORTED: the mitmproxy filter {rule.filter_text!r} has no nginx equivalent;"
+            " the policy below applies to every request on its paths."
+        )
     star = rule.allow_origins is None
     lines.append(f"map $http_origin $cors_origin_ok_{n} {{")
     if star:
@@ -57,26 +66,31 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
     lines.append(f"map $http_access_control_request_private_network $cors_pna_ok_{n} {{")
     lines += ['    "~*^true$" ' + pna + ";", "    default 1;", "}"]
     # One key per request: origin ok | preflight? | method ok | headers ok | private network ok.
-    lines.append(f'map "$cors_origin_ok_{n}|$request_method|$http_access_control_request_method|'
-                 f'$cors_method_ok_{n}|$cors_headers_ok_{n}|$cors_pna_ok_{n}" $cors_action_{n} {{')
-    lines += ['    "~^1\\|OPTIONS\\|.+\\|1\\|1\\|1$" preflight;',
-              '    "~^1\\|OPTIONS\\|.+\\|" refused;',
-              '    "~^1\\|" actual;',
-              "    default \"\";", "}"]
+    lines.append(
+        f'map "$cors_origin_ok_{n}|$request_method|$http_access_control_request_method|'
+        f'$cors_method_ok_{n}|$cors_headers_ok_{n}|$cors_pna_ok_{n}" $cors_action_{n} {{'
+    )
+    lines += [
+        '    "~^1\\|OPTIONS\\|.+\\|1\\|1\\|1$" preflight;',
+        '    "~^1\\|OPTIONS\\|.+\\|" refused;',
+        '    "~^1\\|" actual;',
+        '    default "";',
+        "}",
+    ]
     acao = '"*"' if star and not rule.allow_credentials else "$http_origin"
     lines.append(f"map $cors_action_{n} $cors_allow_origin_{n} {{")
-    lines += [f"    actual {acao};", "    default \"\";", "}"]
+    lines += [f"    actual {acao};", '    default "";', "}"]
     if rule.allow_credentials:
         lines.append(f"map $cors_action_{n} $cors_allow_credentials_{n} {{")
-        lines += ["    actual true;", "    default \"\";", "}"]
+        lines += ["    actual true;", '    default "";', "}"]
     expose = _nginx_expose(rule)
     if expose:
         lines.append(f"map $cors_action_{n} $cors_expose_{n} {{")
-        lines += [f"    actual {quote(expose)};", "    default \"\";", "}"]
+        lines += [f"    actual {quote(expose)};", '    default "";', "}"]
     vary = "" if star and not rule.allow_credentials else "Origin"
     if vary:
         lines.append(f"map $cors_action_{n} $cors_vary_{n} {{")
-        lines += ["    actual Origin;", "    default \"\";", "}"]
+        lines += ["    actual Origin;", '    default "";', "}"]
     lines.append("")
     return lines
 
@@ -91,8 +105,10 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
     star = rule.allow_origins is None
     lines = [f"# rule '{rule.name}'"]
     if rule.expose_headers is None and rule.allow_credentials:
-        lines.append("# NOT EXPORTED: expose_headers '*' with credentials: the addon lists each response's header"
-                     " names, nginx cannot; list the headers to expose in rules.yaml and export again.")
+        lines.append(
+            "# NOT EXPORTED: expose_headers '*' with credentials: the addon lists each response's header"
+            " names, nginx cannot; list the headers to expose in rules.yaml and export again."
+        )
     if rule.preflight is Preflight.FORWARD:
         lines.append("# preflight: forward is exported as answer: nginx answers the preflight itself.")
     lines.append(f"location ~ {quote(path_regex(rule))} {{")
@@ -116,8 +132,9 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
         pre.append(f"add_header Access-Control-Allow-Headers {quote(listed)} always;")
     pre.append(f"add_header Access-Control-Max-Age {rule.max_age} always;")
     if rule.allow_private_network:
-        pre.append("add_header Access-Control-Allow-Private-Network $http_access_control_request_private_network"
-                   " always;")
+        pre.append(
+            "add_header Access-Control-Allow-Private-Network $http_access_control_request_private_network always;"
+        )
     if vary:
         pre.append(f"add_header Vary {quote(', '.join(vary))} always;")
     pre.append("return 204;")
