@@ -1,5 +1,5 @@
 # make run   - start mitmproxy with the CORS addon on 127.0.0.1:8080 (sets everything up first)
-# make test  - run the whole test suite (sets everything up first: Chromium, nginx, tmux, Node packages)
+# make test  - run the whole test suite (sets everything up first: Chromium, Firefox ESR, nginx, tmux, Node packages)
 # Other Pythons: make test PYTHON=python3.12 VENV=.venv-3.12  (mitmproxy 12.x needs 3.12+)
 PYTHON ?= python3
 VENV ?= .venv
@@ -32,10 +32,11 @@ demo: $(BIN)/.installed
 	$(BIN)/python demo/demo.py $(ARGS)
 
 system-deps:
-	@command -v chromium >/dev/null && command -v tmux >/dev/null && command -v nginx >/dev/null \
-	  && command -v npm >/dev/null && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
+	@command -v chromium >/dev/null && command -v firefox-esr >/dev/null && command -v tmux >/dev/null \
+	  && command -v nginx >/dev/null && command -v npm >/dev/null \
+	  && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium tmux nginx fonts-noto-color-emoji \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium firefox-esr tmux nginx fonts-noto-color-emoji \
 	    $$(command -v npm >/dev/null || echo nodejs npm); }
 
 # The Express app of the equivalence test (tests/test_equivalence.py).

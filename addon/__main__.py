@@ -1,34 +1,81 @@
-"""python -m addon export {nginx,starlette,express,django} [rules.yaml]: the server-side fix, without mitmproxy."""
+"""cors-addon (or python -m addon): the -s script's path, a rules.yaml to start from, a check of a rules
+file, and the server-side fix, all without mitmproxy running."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+from pathlib import Path
 
 from .export import EXPORTERS, export_nginx
 from .rules import RulesError, load_rules
 
+HERE = Path(__file__).resolve().parent
+SCRIPT = HERE / "script.py"
+EXAMPLE_RULES = HERE / "rules.example.yaml"
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m addon", description=__doc__)
+    parser = argparse.ArgumentParser(prog="cors-addon", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("script", help='print the path of the -s script: mitmproxy -s "$(cors-addon script)"')
+    commands.add_parser("init", help="write a commented rules.yaml into the current folder (never over one)")
+    check = commands.add_parser("check", help="validate a rules file: exit 1 on errors, 0 with warnings printed")
+    check.add_argument("rules", nargs="?", default="rules.yaml")
+    explain_parser = commands.add_parser(
+        "explain", help="explain the cross-origin calls of a HAR or mitmproxy flow file"
+    )
+    explain_parser.add_argument("file")
     export = commands.add_parser("export", help="print rules.yaml as server configuration")
     export.add_argument("target", choices=sorted(EXPORTERS))
     export.add_argument("rules", nargs="?", default="rules.yaml")
     export.add_argument("--listen", default="127.0.0.1:8080", help="nginx: the server's listen address")
     export.add_argument("--upstream", default="http://127.0.0.1:8000", help="nginx: where the API runs")
     args = parser.parse_args(argv)
+    if args.command == "script":
+        print(SCRIPT)
+        return 0
+    if args.command == "init":
+        return init(Path("rules.yaml"))
+    if args.command == "explain":
+        return explain(args.file)
     try:
         rules = load_rules(args.rules)
     except RulesError as e:
         print(e, file=sys.stderr)
-        return 2
+        return 1 if args.command == "check" else 2
     for warning in rules.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.target == "nginx":
+    if args.command == "check":
+        count = len(rules.rules)
+        print(f"{args.rules}: {count} rule{'' if count == 1 else 's'}, {len(rules.warnings)} warning(s)")
+    elif args.target == "nginx":
         print(export_nginx(rules, args.listen, args.upstream), end="")
     else:
         print(EXPORTERS[args.target](rules), end="")
+    return 0
+
+
+def explain(path: str) -> int:
+    from .offline import UnreadableFile, explain_file, read_file
+
+    try:
+        calls = read_file(path)
+    except (OSError, UnreadableFile) as e:
+        print(f"{path}: cannot explain: {e}", file=sys.stderr)
+        return 2
+    lines = list(explain_file(calls))
+    print("\n".join(lines) if lines else f"{path}: no cross-origin calls in it")
+    return 0
+
+
+def init(path: Path) -> int:
+    if path.exists():
+        print(f"{path.resolve()} exists; cors-addon init never overwrites it", file=sys.stderr)
+        return 1
+    shutil.copyfile(EXAMPLE_RULES, path)
+    print(f'wrote {path.resolve()}: edit its hosts, then mitmproxy -s "$(cors-addon script)"')
     return 0
 
 

@@ -9,7 +9,7 @@ from mitmproxy import flow, http
 from .explain import explain
 from .flows import read_request
 from .policy import CorsRequest
-from .respond import exchange
+from .respond import credentials_modes, exchange
 from .suggest import observed_call, suggest_rules
 
 
@@ -28,12 +28,13 @@ def explain_flows(flows: Sequence[flow.Flow]) -> str:
             continue
         meta = f.metadata.get("cors") or {}
         response = f.response
-        final = exchange(request, response.status_code, list(response.headers.items(multi=True)))
+        known = credentials_modes(request) == ("include",)
+        final = exchange(request, response.status_code, list(response.headers.items(multi=True)), known)
         saved = meta.get("server_response")
-        server = exchange(request, saved["status"], [tuple(h) for h in saved["headers"]]) if saved else final
+        server = exchange(request, saved["status"], [tuple(h) for h in saved["headers"]], known) if saved else final
         changed = bool(saved and meta.get("headers_set"))
         answered = meta.get("outcome") == "answered" and not meta.get("audit")
-        blocks.append(explain(server, final if changed else None, meta.get("summary"), answered_by_proxy=answered))
+        blocks.append(explain(server, final if changed else None, meta.get("summary"), answered, known))
     if not blocks:
         return "No cross-origin flows with a response among these."
     return "\n\n".join("\n".join(block) for block in blocks)

@@ -16,12 +16,12 @@ from .rule import normalize_method
 
 
 def read_request(f: http.HTTPFlow) -> CorsRequest | None:
-    """The request as the core sees it; None without an Origin, and for WebSocket handshakes (they carry
-    an Origin, but CORS does not apply to them)."""
+    """The request as the core sees it; None for WebSocket handshakes (they carry an Origin, but CORS
+    does not apply to them)."""
     headers = f.request.headers
-    origins = headers.get_all("origin")
-    if not origins or "upgrade" in headers:
+    if "upgrade" in headers:
         return None
+    origins = headers.get_all("origin")
     request = f.request
     requested_headers = headers.get_all("access-control-request-headers")
     return CorsRequest(
@@ -36,6 +36,7 @@ def read_request(f: http.HTTPFlow) -> CorsRequest | None:
         request_headers=",".join(requested_headers) if requested_headers else None,
         private_network=headers.get("access-control-request-private-network", "").strip().lower() == "true",
         carries_credentials="cookie" in headers,
+        storage_access="sec-fetch-storage-access" in headers,
     )
 
 

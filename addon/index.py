@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from .patterns import normalize_path
 from .rule import Rule
 
 FilterCheck = Callable[[Rule], bool]  # the shell's answer to "does this rule's filter match this flow?"
@@ -43,11 +44,11 @@ class RuleIndex:
     def lookup(self, host: str, port: int, path: str, passes_filter: FilterCheck | None = None) -> Rule | None:
         """The deciding rule; a rule with a filter is skipped unless `passes_filter(rule)`."""
         host = host.lower()
-        path = path.split("?", 1)[0]
+        resolved = normalize_path(path)  # None (undecodable) matches no rule's paths
         for _, rule in self.candidates(host):
             if not any(pattern.matches(host, port) for pattern in rule.hosts):
                 continue
-            if rule.paths is not None and not any(p.match(path) for p in rule.paths):
+            if rule.paths is not None and (resolved is None or not any(p.match(resolved) for p in rule.paths)):
                 continue
             if rule.filter is not None and (passes_filter is None or not passes_filter(rule)):
                 continue

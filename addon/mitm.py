@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import time
 import weakref
 from collections.abc import Sequence
 
 from mitmproxy import command, ctx, exceptions, flow, http
-from mitmproxy.proxy.mode_specs import ProxyMode
 
 from . import commands, flows
+from .defaults import cover_reverse_targets
 from .export import EXPORTERS
-from .patterns import is_loopback
+from .modes import exposed_listen_hosts, reverse_targets
+from .pending import PendingPreflights
 from .policy import Action, Decision, decide
 from .respond import Mode, Outcome, respond
 from .rule import Rule
 from .rules import RulesError, RuleSet
-from .rulesfile import DEFAULT_RULES, RELOAD_INTERVAL, RulesFile
+from .rulesfile import RELOAD_INTERVAL, RulesFile, loaded_line
 from .tally import Tally, failure_text
 
 logger = logging.getLogger(__name__)
@@ -32,12 +35,14 @@ LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNI
 
 class CorsAddon:
     def __init__(self) -> None:
-        self.rules: RuleSet | None = None  # the last good rules
-        self.mode = Mode.FIX
+        self.rules: RuleSet | None = None  # in force: the last good rules of the file, plus reverse targets
+        self.file_rules: RuleSet | None = None  # the last good rules of the file
         self.file: RulesFile | None = None
+        self.mode = Mode.FIX
         self.started = False
         self._watcher: asyncio.Task[None] | None = None
         self.tally = Tally()
+        self.preflights = PendingPreflights()
         # From `request` to `responseheaders` (or `error`): what was decided, and in which mode.
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
 
@@ -45,15 +50,23 @@ class CorsAddon:
         loader.add_option(
             "cors_rules",
             str,
-            DEFAULT_RULES,
-            "Path of the CORS rules file (rules.yaml); edits apply without restarting.",
+            "",
+            "Path of the CORS rules file; edits apply without restarting. "
+            "Empty: ./rules.yaml, else cors-rules.yaml in mitmproxy's confdir, else the built-in example.",
         )
         loader.add_option(
             "cors_mode",
             str,
             Mode.FIX.value,
-            "fix: answer preflights and rewrite responses per rules.yaml; "
-            "audit: change nothing, explain every cross-origin call; off: do nothing.",
+            "fix: answer preflights and rewrite responses per "
+            "the rules; audit: change nothing, explain every cross-origin call; off: do nothing.",
+        )
+        loader.add_option(
+            "cors_reverse_targets",
+            bool,
+            True,
+            "Cover each reverse-mode target that no rule names "
+            "with the default policy (local development origins, no credentials).",
         )
 
     def configure(self, updated) -> None:
@@ -62,15 +75,17 @@ class CorsAddon:
                 self.mode = Mode(ctx.options.cors_mode)
             except ValueError:
                 self._reject(f"cors_mode: {ctx.options.cors_mode!r} is not one of {', '.join(m.value for m in Mode)}")
-        if "cors_rules" in updated:
-            rules_file = RulesFile(ctx.options.cors_rules)
+        if "cors_rules" in updated or ("confdir" in updated and not ctx.options.cors_rules):
+            rules_file = RulesFile.chosen(ctx.options.cors_rules, ctx.options.confdir)
             try:
-                rules = rules_file.load()
+                self.file_rules = rules_file.load()
             except RulesError as e:
                 self._reject(f"cors_rules: cannot use {rules_file.path}:\n{e}")
                 return
             self.file = rules_file
-            self._install(rules, "loaded")
+            self._install("loaded")
+        elif self.file_rules is not None and {"mode", "cors_reverse_targets"} & set(updated):
+            self._install("in force")
 
     def _reject(self, message: str) -> None:
         # At start-up an OptionsError prints a traceback; logging.error ends mitmproxy with status 1
@@ -78,20 +93,26 @@ class CorsAddon:
         # refuses the change and keeps the old value.
         if self.started:
             raise exceptions.OptionsError(message)
-        logger.error(message)
+        logger.error(f"CORS: not started, mitmproxy exits: {message}")
 
-    def _install(self, rules: RuleSet, verb: str) -> None:
-        self.rules = rules
-        for warning in rules.warnings:
+    def _install(self, verb: str) -> None:
+        assert self.file_rules is not None and self.file is not None
+        targets = reverse_targets(ctx.options.mode) if ctx.options.cors_reverse_targets else []
+        self.rules, covering = cover_reverse_targets(self.file_rules, targets)
+        for warning in self.file_rules.warnings:
             logger.warning(f"CORS rules: {warning}")
-        count = len(rules.rules)
-        names = ", ".join(f"'{rule.name}'" for rule in rules.rules[:10])
-        more = f" and {count - 10} more" if count > 10 else ""
-        logger.info(f"CORS: {count} rule{'' if count == 1 else 's'} {verb} from {rules.source}: {names}{more}")
+        logger.info(loaded_line(self.file_rules, verb, self.file.why))
+        for line in covering:
+            logger.info(line)
 
     def running(self) -> None:
         self.started = True
-        self._warn_if_exposed()
+        exposed = exposed_listen_hosts(ctx.options.mode, ctx.options.listen_host)
+        if exposed and ctx.options.server:  # with -n (reading flows from a file) nothing listens
+            logger.warning(
+                f"CORS: mitmproxy listens on {', '.join(exposed)}: anyone on this network can use this proxy "
+                "to reach the APIs the rules open. Add --listen-host 127.0.0.1 unless other machines must use it."
+            )
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (taddons tests): no watcher
@@ -103,13 +124,18 @@ class CorsAddon:
         if self._watcher is not None:
             self._watcher.cancel()
             self._watcher = None
-        for line in self.tally.lines():
+        lines = self.tally.lines()
+        for line in lines:
             logger.info(line)
+        if lines and "console_eventlog_verbosity" in ctx.options:  # the console's event log closes with it
+            print("\n".join(lines), file=sys.stderr)
 
     async def _watch_rules(self) -> None:
         while True:
             await asyncio.sleep(RELOAD_INTERVAL)
             await self.reload_if_changed()
+            for line in self.preflights.unanswered(time.monotonic()):
+                logger.warning(line)
 
     async def reload_if_changed(self) -> None:
         if self.file is None:
@@ -120,32 +146,22 @@ class CorsAddon:
             logger.error(f"CORS rules not reloaded, the last good rules stay in force:\n{e}")
             return
         if rules is not None:
-            self._install(rules, "reloaded")
-
-    def _warn_if_exposed(self) -> None:
-        exposed = set()
-        for spec in ctx.options.mode:
-            try:
-                host = ProxyMode.parse(spec).listen_host(ctx.options.listen_host)
-            except ValueError:
-                continue
-            if not is_loopback(host):
-                exposed.add(host or "every interface")
-        if exposed:
-            logger.warning(
-                f"CORS: mitmproxy listens on {', '.join(sorted(exposed))}: anyone on this network can "
-                "use this proxy to reach the APIs rules.yaml opens. Add --listen-host 127.0.0.1 "
-                "unless other machines must use it."
-            )
+            self.file_rules = rules
+            self._install("reloaded")
 
     # Hooks: decide in `request`, apply the outcome in `responseheaders`.
 
     def request(self, f: http.HTTPFlow) -> None:
-        if self.mode is Mode.OFF or self.rules is None or f.response or f.error or not f.live:
+        if self.mode is Mode.OFF or self.rules is None or f.error:
+            return
+        if f.live and f.response:  # another addon answered it
+            return
+        if not f.live and self.mode is not Mode.AUDIT:  # saved flows (-r) are explained in audit mode, never changed
             return
         cors_request = flows.read_request(f)
         if cors_request is None:
             return
+        self.preflights.arrived(cors_request)
         decision = decide(cors_request, self.rules, lambda rule: _passes_filter(rule, f))
         if decision is None:
             return
@@ -167,11 +183,14 @@ class CorsAddon:
         self._show(f, outcome)
 
     def _show(self, f: http.HTTPFlow, outcome: Outcome) -> None:
+        if outcome.shown is None:  # not a CORS exchange: nothing to say about it
+            return
         logger.log(LEVELS[outcome.level], outcome.line)
         f.comment = f"{f.comment}\n{outcome.comment}" if f.comment else outcome.comment
         f.marked = outcome.mark
         f.metadata["cors"] = outcome.metadata()
         self.tally.add(outcome.tally)
+        self.preflights.passed(outcome.shown, time.monotonic())
 
     def error(self, f: http.HTTPFlow) -> None:
         entry = self.decisions.pop(f, None)
@@ -198,6 +217,11 @@ class CorsAddon:
         if self.rules is None:
             raise exceptions.CommandError("cors.export: no rules loaded")
         return EXPORTERS[target](self.rules)
+
+    @command.command("cors.summary")
+    def summary(self) -> str:
+        """Per origin and host: how many calls were fixed, refused or left blocked so far, and why."""
+        return "\n".join(self.tally.lines()) or "No cross-origin calls seen yet."
 
     @command.command("cors.rule")
     def rule_for_flows(self, flows: Sequence[flow.Flow]) -> str:

@@ -9,6 +9,7 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 ANY_PORT = -1
@@ -92,6 +93,30 @@ def parse_host(text: str) -> HostPattern:
     return HostPattern(name, port, False)
 
 
+def normalize_path(path: str) -> str | None:
+    """The path as a server resolves it: query left out, percent-decoded, dot segments removed (RFC 3986
+    5.2.4), so /public/a/..%2F..%2Fprivate is /private. None when it does not decode as UTF-8."""
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    if "%" in path:
+        try:
+            path = unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            return None
+    if "." not in path:
+        return path
+    resolved: list[str] = []
+    segments = path.split("/")
+    for segment in segments:
+        if segment == "..":
+            if len(resolved) > 1:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    if segments[-1] in (".", ".."):
+        resolved.append("")
+    return "/".join(resolved) or "/"
+
+
 def compile_path(glob: str) -> re.Pattern[str]:
     """`*` matches inside one segment, `**` across segments; `/v1/**` also matches `/v1`."""
     if not glob.startswith("/"):
@@ -125,6 +150,8 @@ def parse_origin(text: str) -> Origin | None:
     """Parse an Origin header value as browsers send it; None when it is not one."""
     if text == "null":
         return NULL_ORIGIN
+    if text == FILE_ORIGIN.serialize():
+        return FILE_ORIGIN
     match = _ORIGIN_RE.match(text.lower()) if text.isascii() else None
     if not match or "*" in match["host"] or match["port"] == "*":
         return None
@@ -136,6 +163,7 @@ def parse_origin(text: str) -> Origin | None:
 
 
 NULL_ORIGIN = Origin("null", "", 0)
+FILE_ORIGIN = Origin("file", "", 0)  # what some browsers send from a file:// page (others send null)
 
 
 @dataclass(frozen=True)
@@ -161,6 +189,8 @@ def parse_origin_pattern(text: str) -> OriginPattern:
     raw = text.strip()
     if raw.lower() == "null":
         return OriginPattern("null", "", 0, False)
+    if raw.lower() == "file://":
+        return OriginPattern("file", "", 0, False)
     scheme, sep, rest = raw.partition("://")
     if not sep:
         raise ValueError(f"'{raw}' has no scheme; an origin is scheme://host[:port], e.g. 'http://{raw}'")

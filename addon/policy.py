@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Literal
 
 from .index import FilterCheck
-from .patterns import TOKEN, format_host, parse_origin
+from .patterns import NULL_ORIGIN, TOKEN, format_host, parse_origin
 from .rule import SAFELISTED_REQUEST_HEADERS, Preflight, Rule
 from .rules import RuleSet
 
@@ -20,6 +20,7 @@ Kind = Literal["preflight", "actual"]
 
 
 class Action(str, Enum):
+    VARY_ONLY = "vary only"  # not a CORS request, but the rule's answer depends on Origin: Vary says so
     ANSWER = "answered"  # the proxy answers the preflight itself
     REPAIR = "forwarded"  # the preflight goes to the server; its reply is repaired
     ALLOW = "allowed"  # the actual response gets the CORS headers
@@ -42,6 +43,7 @@ class CorsRequest:
     request_headers: str | None = None  # Access-Control-Request-Headers, raw
     private_network: bool = False  # Access-Control-Request-Private-Network: true
     carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
+    storage_access: bool = False  # Sec-Fetch-Storage-Access: Chromium's mark of a cross-site "include" call
 
     @property
     def url(self) -> str:
@@ -58,7 +60,7 @@ class CorsRequest:
 
     @property
     def origin(self) -> str:
-        return self.origins[0]
+        return self.origins[0] if self.origins else ""
 
     @property
     def cross_origin(self) -> bool:
@@ -90,15 +92,19 @@ class Decision:
 
 
 def decide(request: CorsRequest, rules: RuleSet, passes_filter: FilterCheck | None = None) -> Decision | None:
-    """None for a request that is not cross-origin. `passes_filter(rule)`: does that rule's filter match."""
-    if not request.cross_origin:
-        return None
+    """None when there is nothing to do: a request that is not cross-origin on a host no rule covers (or
+    whose rule answers the same whatever the Origin). `passes_filter(rule)`: does that rule's filter match."""
     rule = rules.index.lookup(request.host, request.port, request.path, passes_filter)
+    if not request.cross_origin:
+        # A cache must not hand this answer to a CORS request ("CORS protocol and HTTP caches").
+        return (
+            Decision(request, Action.VARY_ONLY, rule.name, vary=("Origin",)) if rule and rule.reflects_origin else None
+        )
     if rule is None:
         return Decision(request, Action.UNTOUCHED, reason="no rule covers this host and path")
     problems = _origin_problems(rule, request)
     if problems:
-        return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems))
+        return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems), vary=("Origin",))
     return _decide_preflight(rule, request) if request.is_preflight else _decide_actual(rule, request)
 
 
@@ -111,9 +117,19 @@ def _origin_problems(rule: Rule, request: CorsRequest) -> list[str]:
         return [f"Origin {origin[:80]!r} is not a valid origin"]
     if parsed.serialize() != origin:
         return [f"Origin {origin[:80]!r} is not in the form browsers send ({parsed.serialize()}): not a browser"]
-    if rule.allow_origins is not None and not any(pattern.matches(parsed) for pattern in rule.allow_origins):
-        return [f"origin {origin} is not in allow_origins"]
-    return []
+    if parsed is NULL_ORIGIN and not rule.lists_null:
+        return [
+            "Origin 'null' (a sandboxed iframe, a file: page, a redirect across origins) is allowed only "
+            'where allow_origins lists "null"'
+        ]
+    if rule.allow_origins is None or any(pattern.matches(parsed) for pattern in rule.allow_origins):
+        return []
+    if any(pattern.fullmatch(origin) for pattern in rule.allow_origin_regex):
+        return []
+    return [
+        f"origin {origin} is not in allow_origins"
+        + (" nor matches allow_origin_regex" if rule.allow_origin_regex else "")
+    ]
 
 
 def _allow_origin_headers(rule: Rule, origin: str) -> tuple[list[tuple[str, str]], list[str]]:
@@ -162,7 +178,7 @@ def _decide_preflight(rule: Rule, request: CorsRequest) -> Decision:
     names = requested_header_names(request.request_headers)
     problems = _preflight_problems(rule, request, method, names)
     if problems or names is None:
-        return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems))
+        return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems), vary=("Origin",))
     headers, vary = _allow_origin_headers(rule, request.origin)
     if rule.allow_methods is None:
         headers.append(("Access-Control-Allow-Methods", method))
@@ -182,7 +198,15 @@ def _decide_preflight(rule: Rule, request: CorsRequest) -> Decision:
     if request.private_network:
         detail += "; private network"
     action = Action.ANSWER if rule.preflight is Preflight.ANSWER else Action.REPAIR
-    return Decision(request, action, rule.name, headers=tuple(headers), vary=tuple(vary), detail=detail)
+    return Decision(
+        request,
+        action,
+        rule.name,
+        headers=tuple(headers),
+        vary=tuple(vary),
+        detail=detail,
+        preflight_status=rule.preflight_status,
+    )
 
 
 def _decide_actual(rule: Rule, request: CorsRequest) -> Decision:

@@ -16,6 +16,7 @@ MARKS = {
     Action.UNTOUCHED: ":heavy_minus_sign:",
 }
 BLOCKED_MARK = ":warning:"
+DEPENDS_MARK = ":large_orange_diamond:"  # passes or not depending on the credentials mode, which the proxy cannot see
 
 
 @dataclass(frozen=True)
@@ -29,22 +30,23 @@ class Shown:
     browser: Judgement  # on the response the browser gets
     audit: bool = False
     suggestion: str = ""  # a rule that would fix an uncovered, blocked call
+    vary_added: bool = False  # a refused call: only Vary: Origin was added
 
     @property
     def mark(self) -> str:
-        if self.decision.action is Action.UNTOUCHED and self.browser.blocked:
+        if self.decision.action is Action.REFUSE:
+            return MARKS[Action.REFUSE]
+        if self.browser.blocked:
             return BLOCKED_MARK
+        if self.browser.depends_on_credentials:
+            return DEPENDS_MARK
         return MARKS[self.decision.action]
 
     @property
     def noteworthy(self) -> bool:
         """Worth a warning: the browser will block, or the rule refused."""
         d = self.decision
-        return (
-            d.action is Action.REFUSE
-            or self.browser.blocking is not None
-            or bool(d.reason and d.action is not Action.UNTOUCHED)
-        )
+        return d.action is Action.REFUSE or self.browser.blocked or bool(d.reason and d.action is not Action.UNTOUCHED)
 
 
 def outcome_text(shown: Shown) -> str:
@@ -72,7 +74,8 @@ def outcome_text(shown: Shown) -> str:
     elif d.action is Action.ALLOW:
         text = f"allowed{by}"
     else:
-        text = f"refused{by}: {d.reason}; passed on untouched"
+        passed = "without CORS headers (Vary: Origin added)" if shown.vary_added else "untouched"
+        text = f"refused{by}: {d.reason}; passed on {passed}"
     details = [str(shown.status)] if d.action is Action.ALLOW else []
     if d.detail and d.action is not Action.REFUSE:
         details.append(d.detail)
@@ -93,9 +96,15 @@ def verdict_text(shown: Shown) -> str:
     else:
         parts.append(f"server alone: {_blocked_words(server)} - {server.blocking.reason}")
     blocking = browser.blocking
-    if blocking is not None:
-        parts.append(f"browser will {_block_words(browser)}: {blocking.chromium}")
-    elif rule and not shown.audit and (server is None or server.blocking is not None):
+    fixed = rule and not shown.audit and (server is None or server.blocking is not None)
+    if blocking is not None and browser.depends_on_credentials and fixed:
+        parts.append(
+            f"rule '{rule}' fixed it for calls without credentials; if the page sends credentials: "
+            f"'include', the browser will block: {blocking.chromium} (Firefox: {blocking.firefox})"
+        )
+    elif blocking is not None:
+        parts.append(f"browser will {_block_words(browser)}: {blocking.chromium} (Firefox: {blocking.firefox})")
+    elif fixed:
         parts.append(f"rule '{rule}' fixed it")
     if shown.suggestion:
         parts.append(f"a rule that would fix it: {shown.suggestion}")
@@ -154,7 +163,7 @@ def tally_item(shown: Shown) -> TallyItem:
     if blocking is not None and shown.browser.blocked:
         entries: tuple[str, ...] = ("left blocked", f"blocked: {blocking.reason}")
     elif blocking is not None:
-        entries = ("blocked if credentials: 'include'", f"blocked: {blocking.reason}")
+        entries = ("pass only without credentials", f"blocked: {blocking.reason} (with credentials: 'include')")
     elif d.action is Action.REFUSE:
         entries = ("refused",)
     elif d.action is Action.UNTOUCHED or shown.audit:
@@ -162,3 +171,23 @@ def tally_item(shown: Shown) -> TallyItem:
     else:
         entries = ("fixed",)
     return (*tally_key(d.request.host, d.request.port, d.origin), *entries)
+
+
+def unanswered_preflight_line(shown: Shown) -> str:
+    """A preflight the browser could pass whose call never came: the browser blocked it after the preflight."""
+    request, rule = shown.decision.request, shown.decision.rule
+    method = request.request_method
+    text = (
+        f"CORS preflight {method} {request.url} from {request.origin[:200]}: the {method} itself never came, "
+        "so the browser blocked the call after the preflight. "
+    )
+    blocking = shown.browser.blocking
+    if blocking is not None:
+        return text + (
+            f"Most likely the page sends credentials: 'include', and then: {blocking.chromium} "
+            f"(Firefox: {blocking.firefox}); set allow_credentials: true on rule '{rule}' if it should."
+        )
+    return text + (
+        "The preflight's answer passes the browser's checks as the proxy sees them: the page may have "
+        "gone (navigation, closed tab) or aborted the call."
+    )

@@ -9,7 +9,7 @@ exactly that, so what is reported is what is sent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Literal
 
@@ -34,7 +34,7 @@ class Mode(str, Enum):
 
 @dataclass(frozen=True)
 class Outcome:
-    shown: report.Shown  # the facts every text below is made of
+    shown: report.Shown | None  # the facts every text below is made of; None: not a CORS exchange, not shown
     status: int  # the status the browser gets
     remove: tuple[str, ...]  # lowercase names of the server's fields to drop
     add: tuple[tuple[str, str], ...]  # fields to append (the whole response when the proxy answers)
@@ -50,12 +50,18 @@ class Outcome:
 
     def metadata(self) -> dict[str, object]:
         """flow.metadata["cors"]: plain data, a new dict each call."""
+        if self.shown is None:
+            return {}
         return report.metadata(self.shown, self.summary, self.headers_set, self.server_response)
 
 
 def credentials_modes(request: CorsRequest) -> tuple[Credentials, ...]:
-    """The credentials modes the request may have been sent with."""
-    return ("include",) if request.carries_credentials else ("omit",)
+    """The credentials modes the request may have been sent with. A Cookie proves "include", and so does
+    Chromium's Sec-Fetch-Storage-Access; their absence proves nothing (no cookie yet, a same-site call,
+    Firefox), and a preflight never shows the mode of the call it asks for."""
+    if not request.is_preflight and (request.carries_credentials or request.storage_access):
+        return ("include",)
+    return ("omit", "include")
 
 
 def exchange(request: CorsRequest, status: int, headers: Fields, credentials: bool | None = None) -> Exchange:
@@ -93,10 +99,19 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
             decision, decision.preflight_status, None, None, judge(decision.request, decision.preflight_status, answer)
         )
         return _outcome(shown, (), answer, False, decision.headers, None)
+    if decision.action is Action.VARY_ONLY:
+        vary = _merged_vary(headers, decision) if mode is Mode.FIX else None
+        return Outcome(
+            None, status, ("vary",) if vary else (), _vary_field(vary), False, (), None, "debug", "", "", "", "", ()
+        )
     server = judge(decision.request, status, headers)
+    if mode is Mode.FIX and decision.action is Action.REFUSE:
+        vary = _merged_vary(headers, decision)
+        shown = report.Shown(decision, status, status, server, server, False, vary_added=vary is not None)
+        return _outcome(shown, ("vary",) if vary else (), _vary_field(vary), False, (), (status, tuple(headers)))
     if mode is Mode.FIX and decision.action in (Action.REPAIR, Action.ALLOW):
         written = cors_headers(decision, headers)
-        vary = merge_vary([value for name, value in headers if name.lower() == "vary"], decision.vary)
+        vary = _merged_vary(headers, decision)
         dropped = {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
         if vary is not None:
             dropped.add("vary")
@@ -142,9 +157,11 @@ def _outcome(
 
 
 def _suggestion(decision: Decision, browser: Judgement) -> str:
-    if decision.action is Action.UNTOUCHED and browser.blocked:
-        return inline_rule(observed_call(decision.request))
-    return ""
+    """A rule for an uncovered call the browser blocks; with credentials when only credentials block it."""
+    if decision.action is not Action.UNTOUCHED or browser.blocking is None:
+        return ""
+    call = observed_call(decision.request)
+    return inline_rule(replace(call, credentials=True) if browser.depends_on_credentials else call)
 
 
 def _repaired_status(decision: Decision, status: int) -> int:
@@ -163,6 +180,10 @@ def cors_headers(decision: Decision, headers: Fields) -> tuple[tuple[str, str], 
     ]
     exposed = ", ".join(dict.fromkeys(names))
     return (*decision.headers, *([("Access-Control-Expose-Headers", exposed)] if exposed else []))
+
+
+def _merged_vary(headers: Fields, decision: Decision) -> str | None:
+    return merge_vary([value for name, value in headers if name.lower() == "vary"], decision.vary)
 
 
 def merge_vary(existing: list[str], additions: tuple[str, ...]) -> str | None:

@@ -44,6 +44,8 @@ class Rule:
     preflight: Preflight
     allow_private_network: bool
     allow_methods_value: str = ""  # the Access-Control-Allow-Methods value when methods are listed
+    allow_origin_regex: tuple[re.Pattern[str], ...] = ()  # an Origin matching one of them whole is allowed
+    preflight_status: int = 204  # the status of an answered or repaired preflight
 
     @property
     def allowed_header_names(self) -> tuple[str, ...]:
@@ -54,6 +56,11 @@ class Rule:
     def exposed_header_names(self) -> tuple[str, ...]:
         """The listed expose_headers a script can be given (Set-Cookie never)."""
         return tuple(name for name in self.expose_headers or () if name not in NEVER_EXPOSED)
+
+    @property
+    def lists_null(self) -> bool:
+        """Origin 'null' (sandboxed iframes, file: pages, cross-origin redirects) is allowed only where listed."""
+        return any(pattern.scheme == "null" for pattern in self.allow_origins or ())
 
     @property
     def reflects_origin(self) -> bool:

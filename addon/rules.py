@@ -6,15 +6,16 @@ naming file, line, rule and field, with a fix where one is obvious.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .index import RuleIndex
+from .originregex import compile_origin_regex
 from .patterns import LOCAL_DEVELOPMENT_ORIGINS, TOKEN, compile_path, parse_host, parse_origin_pattern
+from .problems import Problems, RulesError, suggest, type_name, yaml_text
 from .rule import Preflight, Rule, normalize_method
-from .yamlsource import LineDict, LineList, YamlError, load_yaml
+from .yamlsource import MAX_BYTES, LineDict, LineList, YamlError, load_yaml
 
 ANY = "*"
 CHROMIUM_MAX_AGE = 7200
@@ -31,16 +32,13 @@ FIELDS = (
     "max_age",
     "preflight",
     "allow_private_network",
+    "allow_origin_regex",
+    "preflight_status",
 )
+PREFLIGHT_STATUSES = (204, 200)
+# Lowercase spellings of these are almost always a typo: browsers send them upper-case.
+UPPER_CASE_METHODS = frozenset({"PATCH", "CONNECT", "TRACE"})
 PREFLIGHT_MODES = tuple(mode.value for mode in Preflight)
-
-
-class RulesError(ValueError):
-    """rules.yaml cannot be used; `problems` holds one message per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -54,56 +52,11 @@ class RuleSet:
         object.__setattr__(self, "index", RuleIndex(self.rules))
 
 
-class _Problems:
-    def __init__(self, source: str):
-        self.source = source
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
-
-    def where(self, line: int, rule: str | None = None, field: str | None = None) -> str:
-        text = f"{self.source}:{line}:"
-        if rule:
-            text += f" {rule}"
-        if field:
-            text += f", field '{field}'" if rule else f" field '{field}'"
-        return text
-
-    def error(self, line, rule, field, message):
-        self.errors.append(f"{self.where(line, rule, field)}: {message}")
-
-    def warn(self, line, rule, field, message):
-        self.warnings.append(f"{self.where(line, rule, field)}: {message}")
-
-
-def _suggest(key: str, choices) -> str:
-    close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]}?" if close else f"; known fields: {', '.join(choices)}"
-
-
-def _type_name(value) -> str:
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        LineList: "a list",
-        LineDict: "a mapping",
-        type(None): "empty",
-    }.get(type(value), type(value).__name__)
-
-
-def _yaml_text(value) -> str:
-    """A scalar as it was written in YAML (true, not Python's True)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
-
-
 def load_rules(path: str, compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
     """Read and validate a rules file. Raises RulesError, never anything else."""
     try:
         with open(path, encoding="utf-8") as f:
-            text = f.read()
+            text = f.read(MAX_BYTES + 1)  # past the bound, load_yaml refuses it: no need to read on
     except FileNotFoundError:
         raise RulesError([f"{path}: file not found; set cors_rules to your rules.yaml"]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -112,7 +65,7 @@ def load_rules(path: str, compile_filter: Callable[[str], Any] | None = None) ->
 
 
 def parse_rules(text: str, source: str = "rules.yaml", compile_filter: Callable[[str], Any] | None = None) -> RuleSet:
-    problems = _Problems(source)
+    problems = Problems(source)
     try:
         document = load_yaml(text)
     except YamlError as e:
@@ -129,13 +82,13 @@ def parse_rules(text: str, source: str = "rules.yaml", compile_filter: Callable[
         )
     for key in document:
         if key != "rules":
-            problems.error(document.key_lines[key], None, key, "unknown top-level key" + _suggest(key, ["rules"]))
+            problems.error(document.key_lines[key], None, key, "unknown top-level key" + suggest(key, ["rules"]))
     items = document["rules"]
     if items is None:
         items = LineList()
         items.line, items.item_lines = document.key_lines["rules"], []
     if not isinstance(items, LineList):
-        problems.error(document.key_lines["rules"], None, "rules", f"must be a list of rules, got {_type_name(items)}")
+        problems.error(document.key_lines["rules"], None, "rules", f"must be a list of rules, got {type_name(items)}")
         raise RulesError(problems.errors)
     rules = []
     for number, (item, line) in enumerate(zip(items, items.item_lines, strict=True), start=1):
@@ -149,14 +102,14 @@ def parse_rules(text: str, source: str = "rules.yaml", compile_filter: Callable[
     return RuleSet(tuple(rules), tuple(problems.warnings), source)
 
 
-def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filter) -> Rule | None:
+def _parse_rule(item, line: int, number: int, problems: Problems, compile_filter) -> Rule | None:
     label = f"rule {number}"
     if not isinstance(item, LineDict):
-        problems.error(line, label, None, f"must be a mapping of fields, got {_type_name(item)}")
+        problems.error(line, label, None, f"must be a mapping of fields, got {type_name(item)}")
         return None
     name = item.get("name", label)
     if not isinstance(name, str) or not name.strip():
-        problems.error(item.key_lines["name"], label, "name", f"must be a non-empty string, got {_type_name(name)}")
+        problems.error(item.key_lines["name"], label, "name", f"must be a non-empty string, got {type_name(name)}")
         name = label
     label = f"rule '{name}'" if "name" in item else label
     errors_before = len(problems.errors)
@@ -169,7 +122,7 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
 
     for key in item:
         if key not in FIELDS:
-            fail(key, "unknown field" + _suggest(key, FIELDS))
+            fail(key, "unknown field" + suggest(key, FIELDS))
 
     def strings(field, allow_any, default, lower=False):
         value = item.get(field, default)
@@ -179,12 +132,12 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
             value = [value]
         kind = "'*' or a list of strings" if allow_any else "a string or a list of strings"
         if not isinstance(value, list):
-            fail(field, f"must be {kind}, got {_type_name(value)}")
+            fail(field, f"must be {kind}, got {type_name(value)}")
             return None
         wrong = [v for v in value if not isinstance(v, str)]
         if wrong:
-            text = _yaml_text(wrong[0])
-            fail(field, f'must be {kind}; {text} is {_type_name(wrong[0])}, quote it: "{text}"')
+            text = yaml_text(wrong[0])
+            fail(field, f'must be {kind}; {text} is {type_name(wrong[0])}, quote it: "{text}"')
             return None
         return [v.strip().lower() if lower else v.strip() for v in value]
 
@@ -219,7 +172,7 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
     if "filter" in item:
         expression = item["filter"]
         if not isinstance(expression, str):
-            fail("filter", f"must be a mitmproxy filter expression string, got {_type_name(expression)}")
+            fail("filter", f"must be a mitmproxy filter expression string, got {type_name(expression)}")
         elif compile_filter is not None:
             try:
                 rule_filter = compile_filter(expression)
@@ -236,6 +189,22 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         if "*" in origin_values:
             fail("allow_origins", "'*' must stand alone: write allow_origins: \"*\"")
 
+    origin_regexes = []
+    if "allow_origin_regex" in item:
+        for text in strings("allow_origin_regex", False, []) or ():
+            try:
+                pattern, warnings = compile_origin_regex(text)
+            except ValueError as e:
+                fail("allow_origin_regex", str(e))
+                continue
+            origin_regexes.append(pattern)
+            for warning in warnings:
+                problems.warn(at("allow_origin_regex"), label, "allow_origin_regex", warning)
+        if origin_values is None:
+            allow_origins = ()  # the regexes alone say which origins are allowed
+        elif allow_origins is None:
+            problems.warn(at("allow_origin_regex"), label, "allow_origin_regex", "has no effect: allow_origins is '*'")
+
     credentials = flag("allow_credentials")
     private_network = flag("allow_private_network")
 
@@ -249,6 +218,15 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         return values
 
     methods = tokens("allow_methods", False)
+    for method in methods or ():
+        if method != method.upper() and method.upper() in UPPER_CASE_METHODS:
+            problems.warn(
+                at("allow_methods"),
+                label,
+                "allow_methods",
+                f"'{method}' is compared byte for byte, as browsers do: fetch(url, {{method: '{method.upper()}'}}) "
+                f"sends {method.upper()}, which '{method}' does not allow; write {method.upper()}",
+            )
     allow_headers = tokens("allow_headers", True)
     expose = tokens("expose_headers", True)
 
@@ -267,6 +245,12 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
     preflight = item.get("preflight", "answer")
     if preflight not in PREFLIGHT_MODES:
         fail("preflight", f"must be 'answer' or 'forward', got {preflight!r}")
+    preflight_status = item.get("preflight_status", 204)
+    if isinstance(preflight_status, bool) or preflight_status not in PREFLIGHT_STATUSES:
+        fail(
+            "preflight_status",
+            f"must be 204 or 200 (for old clients that choke on 204), got {yaml_text(preflight_status)}",
+        )
 
     if allow_origins is None and credentials:
         problems.warn(
@@ -302,4 +286,6 @@ def _parse_rule(item, line: int, number: int, problems: _Problems, compile_filte
         preflight=Preflight(preflight),
         allow_private_network=private_network,
         allow_methods_value=", ".join(dict.fromkeys(normalize_method(m) for m in methods or ())),
+        allow_origin_regex=tuple(origin_regexes),
+        preflight_status=preflight_status,
     )

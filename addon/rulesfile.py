@@ -11,7 +11,8 @@ from mitmproxy import flowfilter
 
 from .rules import RuleSet, load_rules
 
-DEFAULT_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.yaml")
+EXAMPLE_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.example.yaml")
+CONFDIR_RULES = "cors-rules.yaml"
 RELOAD_INTERVAL = 0.5  # seconds between checks of the file
 
 
@@ -28,9 +29,22 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 
 class RulesFile:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, why: str = "") -> None:
         self.path = os.path.abspath(os.path.expanduser(path))
+        self.why = why  # how it was chosen, when cors_rules did not name it
         self._stamp: tuple[int, int, int] | None = None
+
+    @classmethod
+    def chosen(cls, option: str, confdir: str) -> RulesFile:
+        """The file cors_rules names; when empty, ./rules.yaml, else <confdir>/cors-rules.yaml, else the example."""
+        if option:
+            return cls(option)
+        if os.path.exists("rules.yaml"):
+            return cls("rules.yaml", "rules.yaml in the current folder")
+        in_confdir = os.path.join(os.path.expanduser(confdir), CONFDIR_RULES)
+        if os.path.exists(in_confdir):
+            return cls(in_confdir, "mitmproxy's confdir")
+        return cls(EXAMPLE_RULES, "the built-in example; `cors-addon init` writes a rules.yaml here to edit")
 
     def load(self) -> RuleSet:
         """Raises RulesError."""
@@ -44,3 +58,11 @@ class RulesFile:
             return None
         self._stamp = stamp
         return await asyncio.to_thread(load_rules, self.path, compile_filter)
+
+
+def loaded_line(rules: RuleSet, verb: str, why: str = "") -> str:
+    count = len(rules.rules)
+    names = ", ".join(f"'{rule.name}'" for rule in rules.rules[:10])
+    more = f" and {count - 10} more" if count > 10 else ""
+    because = f" ({why})" if why else ""
+    return f"CORS: {count} rule{'' if count == 1 else 's'} {verb} from {rules.source}{because}: {names}{more}"

@@ -50,12 +50,18 @@ def suggest_rules(calls: list[Observed]) -> str:
             lines.append(f"    allow_headers: {_flow_list(headers)}")
         if any(c.credentials for c in group):
             lines.append("    allow_credentials: true")
+        else:
+            lines.append(
+                "    # allow_credentials: true   # only if the page sends credentials: 'include' (cookies), which the"
+                " proxy cannot see; then exactly the origins above can read this API as the user"
+            )
     return "\n".join(lines) + "\n"
 
 
 def inline_rule(call: Observed) -> str:
     """The one-line form used in log lines."""
-    return f"{{hosts: {_flow_list([host_pattern(call)])}, allow_origins: {_flow_list([call.origin])}}}"
+    credentials = ", allow_credentials: true" if call.credentials else ""
+    return f"{{hosts: {_flow_list([host_pattern(call)])}, allow_origins: {_flow_list([call.origin])}{credentials}}}"
 
 
 def observed_call(request: CorsRequest) -> Observed:
@@ -70,5 +76,5 @@ def observed_call(request: CorsRequest) -> Observed:
         request.origins[0],
         method,
         tuple(names),
-        request.carries_credentials,
+        request.carries_credentials or request.storage_access,
     )

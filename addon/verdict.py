@@ -29,6 +29,7 @@ ALWAYS_READABLE = frozenset(
     }
 )
 NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})
+PREFLIGHT_FAILED_CALL = "CORSDidNotSucceed"
 PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "
 NO_ALLOW_ORIGIN = "No 'Access-Control-Allow-Origin' header is present on the requested resource."
 VALID_VALUE = " Have the server send the header with a valid value."
@@ -76,13 +77,17 @@ class Exchange:
         values = [v.strip(" \t") for k, v in self.response_headers if k.lower() == name]
         return ", ".join(values) if values else None
 
+    def count(self, name: str) -> int:
+        """How many header fields of that name the response has."""
+        return sum(1 for k, _ in self.response_headers if k.lower() == name)
+
 
 @dataclass(frozen=True)
 class Verdict:
     blocked: bool
     reason: str = ""  # Chromium's reason, after "has been blocked by CORS policy: "
     chromium: str = ""  # the whole Chromium console message
-    firefox: str = ""  # Firefox's reason code (MDN has a page for each)
+    firefox: str = ""  # Firefox's reason codes, in the order its console prints them (MDN has a page for each)
     fix: str = ""  # what the server should send instead
     steps: tuple[str, ...] = ()  # each check and its result, for cors.explain
 
@@ -137,7 +142,13 @@ class _Blocked(Exception):
         self.reason, self.firefox, self.fix = reason, firefox, fix
 
 
-def cors_check(origin: str, credentials: bool, allow_origin: str | None, allow_credentials: str | None) -> None:
+def cors_check(
+    origin: str,
+    credentials: bool,
+    allow_origin: str | None,
+    allow_credentials: str | None,
+    allow_origin_fields: int = 1,
+) -> None:
     """The CORS check on one response. Raises _Blocked with Chromium's wording."""
     if allow_origin is None:
         raise _Blocked(NO_ALLOW_ORIGIN, "CORSMissingAllowOrigin", f"send Access-Control-Allow-Origin: {origin}")
@@ -157,7 +168,8 @@ def cors_check(origin: str, credentials: bool, allow_origin: str | None, allow_c
             raise _Blocked(
                 f"The 'Access-Control-Allow-Origin' header contains multiple values '{value}', but only "
                 "one is allowed." + VALID_VALUE,
-                "CORSMultipleAllowOriginNotAllowed",
+                # Firefox names two header fields so; one field holding two origins is a mismatch to it.
+                "CORSMultipleAllowOriginNotAllowed" if allow_origin_fields > 1 else "CORSAllowOriginNotMatchingOrigin",
                 f"send exactly one Access-Control-Allow-Origin: {origin} (is a proxy or framework "
                 "adding a second one?)",
             )
@@ -196,7 +208,7 @@ def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
     if ex.status in REDIRECT_STATUSES:
         raise _Blocked(
             PREFLIGHT_PREFIX + "Redirect is not allowed for a preflight request.",
-            "CORSPreflightDidNotSucceed",
+            "CORSExternalRedirectNotAllowed, CORSPreflightDidNotSucceed",
             "answer OPTIONS at this URL itself; a preflight must not redirect",
         )
     try:
@@ -205,6 +217,7 @@ def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
             ex.credentials,
             ex.header("access-control-allow-origin"),
             ex.header("access-control-allow-credentials"),
+            ex.count("access-control-allow-origin"),
         )
     except _Blocked as e:
         raise _Blocked(PREFLIGHT_PREFIX + e.reason, e.firefox, e.fix) from None
@@ -263,6 +276,7 @@ def _actual_checks(ex: Exchange, steps: list[str]) -> None:
         ex.credentials,
         ex.header("access-control-allow-origin"),
         ex.header("access-control-allow-credentials"),
+        ex.count("access-control-allow-origin"),
     )
     steps.append("CORS check (Access-Control-Allow-Origin" + (", -Credentials" if ex.credentials else "") + "): passes")
     location = ex.header("location")
@@ -293,7 +307,9 @@ def verdict(ex: Exchange, explain: bool = False) -> Verdict:
             f"Access to fetch at '{ex.url}' from origin '{ex.origin}' has been blocked by CORS policy: {e.reason}"
         )
         steps.append(f"blocked: {e.reason}")
-        return Verdict(True, e.reason, chromium, e.firefox, e.fix, tuple(steps))
+        # Firefox follows every failed preflight with the failure of the call itself (seen in ESR 153).
+        firefox = f"{e.firefox}, {PREFLIGHT_FAILED_CALL}" if ex.is_preflight else e.firefox
+        return Verdict(True, e.reason, chromium, firefox, e.fix, tuple(steps))
     if explain and not ex.is_preflight:
         steps.append(exposure(ex))
     return Verdict(False, steps=tuple(steps))

@@ -69,11 +69,20 @@ def _scalar_constructor(constructor):
     return construct_scalar
 
 
+# A rules file is often shared through a team's repository, and hot reload parses it inside the
+# running proxy: bounds keep a hostile one (nested aliases, "billion laughs") from stalling it.
+MAX_BYTES = 8 * 1024 * 1024  # the 10,000-rule file of bench/ is about 1 MB
+MAX_VALUES = 500_000  # values after aliases are expanded; 10,000 rules are about 100,000
+MAX_DEPTH = 20  # rules.yaml needs 4: rules -> rule -> field -> list item
+
+
 def load_yaml(text: str, backend=None) -> Any:
     """Parse `text`; mappings become LineDict, sequences LineList.
 
-    Raises YamlError for a syntax error or a key given twice.
+    Raises YamlError for a syntax error, a key given twice, or a document beyond the bounds above.
     """
+    if len(text) > MAX_BYTES:
+        raise YamlError(1, f"the file is larger than {MAX_BYTES:,} bytes, the most a rules file may be")
     compose, construct_scalar, marked_error, any_error = backend or _backend()
     try:
         root = compose(text)
@@ -86,23 +95,37 @@ def load_yaml(text: str, backend=None) -> Any:
         raise YamlError(1, f"YAML error: {e}") from None
     if root is None:
         return None
+    values = 0
 
-    def convert(node):
+    def convert(node, depth=1):
+        nonlocal values
+        values += 1
+        if values > MAX_VALUES:
+            raise YamlError(
+                node.start_mark.line + 1,
+                f"aliases expand to more than {MAX_VALUES:,} values (nested '*' references, a \"billion laughs\" "
+                "file?); a rules file needs far fewer",
+            )
+        if depth > MAX_DEPTH:
+            raise YamlError(
+                node.start_mark.line + 1,
+                f"nested more than {MAX_DEPTH} levels deep (or an alias that contains itself); rules.yaml needs 4",
+            )
         if node.id == "mapping":
             result = LineDict()
             result.line = node.start_mark.line + 1
             result.key_lines = {}
             for key_node, value_node in node.value:
-                key = convert(key_node)
+                key = convert(key_node, depth + 1)
                 key = key if isinstance(key, str) else str(key)
                 line = key_node.start_mark.line + 1
                 if key in result:
                     raise YamlError(line, f"key '{key}' given twice (first on line {result.key_lines[key]})")
-                result[key] = convert(value_node)
+                result[key] = convert(value_node, depth + 1)
                 result.key_lines[key] = line
             return result
         if node.id == "sequence":
-            items = LineList(convert(item) for item in node.value)
+            items = LineList(convert(item, depth + 1) for item in node.value)
             items.line = node.start_mark.line + 1
             items.item_lines = [item.start_mark.line + 1 for item in node.value]
             return items

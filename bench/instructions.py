@@ -22,9 +22,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from net import free_port, wait_port
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from net import free_port, wait_port  # noqa: E402
 
-from bench import ALONE, CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text
+from bench import ALONE, CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text  # noqa: E402
 
 
 def get(port: int, count: int) -> None:

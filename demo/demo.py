@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -28,17 +29,25 @@ API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = (
 )
 
 
+def mitmweb_wants_a_token() -> bool:
+    """mitmweb 11.1 and later answer 403 without ?token= in the URL."""
+    from mitmproxy.version import VERSION
+
+    return tuple(int(part) for part in VERSION.split(".")[:2]) >= (11, 1)
+
+
 def main() -> int:
     mitmweb = Path(sys.executable).parent / "mitmweb"
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(HERE))
     page = ThreadingHTTPServer(("127.0.0.1", PAGE_PORT), handler)
     threading.Thread(target=page.serve_forever, daemon=True).start()
+    token = secrets.token_urlsafe(12) if mitmweb_wants_a_token() else ""
     with Upstream(port=API_PORT):
         print(
             __doc__.replace(":5000", f":{API_PORT}")
             .replace(":3000", f":{PAGE_PORT}")
             .replace(":8080", f":{PROXY_PORT}")
-            .replace(":8081", f":{WEB_PORT}"),
+            .replace(":8081 ", f":{WEB_PORT}/?token={token} " if token else f":{WEB_PORT} "),
             flush=True,
         )
         print(f"Open http://localhost:{PAGE_PORT}/ and click the buttons; Ctrl-C stops everything.\n", flush=True)
@@ -59,6 +68,7 @@ def main() -> int:
             "--set",
             f"cors_rules={os.environ.get('DEMO_RULES', HERE / 'rules.yaml')}",
             *LOOPBACK_ONLY,
+            *(["--set", f"web_password={token}"] if token else []),
             *sys.argv[1:],
         ]
         for column in ("icon", "method", "path", "status", "size", "time", "comment"):

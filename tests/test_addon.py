@@ -3,6 +3,7 @@
 import asyncio
 import gc
 import logging
+import time
 import weakref
 
 import pytest
@@ -22,6 +23,18 @@ rules:
     preflight: forward
     allow_credentials: true
 """
+
+
+def caveat(preflight=False, url="http://address:22/path"):
+    """What rule 'api' (no credentials) is said to leave open: the page may send credentials."""
+    prefix = "Response to preflight request doesn't pass access control check: " if preflight else ""
+    firefox = "CORSMissingAllowCredentials, CORSDidNotSucceed" if preflight else "CORSMissingAllowCredentials"
+    return (
+        "rule 'api' fixed it for calls without credentials; if the page sends credentials: 'include', the browser "
+        f"will block: Access to fetch at '{url}' from origin 'http://localhost:3000' has been blocked by CORS policy: "
+        f"{prefix}The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be "
+        f"'true' when the request's credentials mode is 'include'. (Firefox: {firefox})"
+    )
 
 
 @pytest.fixture
@@ -62,9 +75,9 @@ def test_answers_a_preflight_without_contacting_the_server(configured):
     before = flow.response.headers.fields
     addon.responseheaders(flow)
     assert flow.response.headers.fields == before
-    assert flow.marked == ":white_check_mark:"
+    assert flow.marked == ":large_orange_diamond:"  # the preflight cannot tell the page's credentials mode
     assert flow.comment == (
-        "CORS: answered 204 by rule 'api' (methods PUT; headers authorization); server not asked; rule 'api' fixed it"
+        "CORS: answered 204 by rule 'api' (methods PUT; headers authorization); server not asked; " + caveat(True)
     )
     assert flow.metadata["cors"]["outcome"] == "answered"
     assert flow.metadata["cors"]["headers_set"]["Access-Control-Allow-Methods"] == "PUT"
@@ -84,7 +97,7 @@ def test_rewrites_error_responses_and_replaces_server_headers(configured):
     assert flow.metadata["cors"]["summary"] == (
         "allowed by rule 'api' (500; no credentials); server alone: blocked - The 'Access-Control-Allow-Origin' "
         "header contains multiple values '*, http://other', but only one is allowed. Have the server send "
-        "the header with a valid value.; rule 'api' fixed it"
+        "the header with a valid value.; " + caveat()
     )
 
 
@@ -103,10 +116,11 @@ def test_refused_preflight_passes_untouched(configured, caplog):
     response = tutils.tresp(status_code=405)
     before = response.headers.fields
     run(addon, flow, response)
-    assert flow.response.status_code == 405 and flow.response.headers.fields == before
+    assert flow.response.status_code == 405 and flow.response.headers.fields == (*before, (b"Vary", b"Origin"))
     assert flow.marked == ":no_entry:"
     assert (
-        "refused by rule 'api': origin http://evil.example is not in allow_origins; passed on untouched; "
+        "refused by rule 'api': origin http://evil.example is not in allow_origins; passed on without CORS headers "
+        "(Vary: Origin added); "
         "server alone: blocked - Response to preflight request doesn't pass access control check: No "
         "'Access-Control-Allow-Origin' header is present on the requested resource.; browser will block: "
         "Access to fetch at 'http://address:22/path' from origin 'http://evil.example' has been blocked by "
@@ -115,14 +129,23 @@ def test_refused_preflight_passes_untouched(configured, caplog):
     assert any(r.levelno == logging.WARNING and "refused" in r.getMessage() for r in caplog.records)
 
 
-def test_not_cors_requests_are_left_byte_for_byte(configured):
+def test_not_cors_requests_get_only_vary_on_a_covered_host(configured):
     addon, _ = configured
     for flow in (tflow.tflow(req=tutils.treq(host="address", port=22)), cors_flow(origin="http://address:22")):
+        response = tutils.tresp(headers=((b"Vary", b"Accept-Encoding"), (b"Content-Length", b"7")))
+        run(addon, flow, response)
+        assert flow.response.headers.fields == ((b"Content-Length", b"7"), (b"Vary", b"Accept-Encoding, Origin"))
+        assert "cors" not in flow.metadata and not flow.marked and not flow.comment
+
+
+def test_requests_to_uncovered_hosts_are_left_byte_for_byte(configured):
+    addon, _ = configured
+    for flow in (tflow.tflow(req=tutils.treq(host="elsewhere", port=22)), cors_flow(host="elsewhere")):
         response = tutils.tresp()
         before = (response.status_code, response.headers.fields, response.content)
         run(addon, flow, response)
         assert (flow.response.status_code, flow.response.headers.fields, flow.response.content) == before
-        assert "cors" not in flow.metadata and not flow.marked and not flow.comment
+    assert flow.metadata["cors"]["outcome"] == "untouched"  # the cross-origin one is explained, not changed
 
 
 def test_websocket_handshakes_are_not_cors(configured):
@@ -147,15 +170,17 @@ def test_uncovered_host_is_unchanged_and_explained(configured, caplog):
         "untouched: no rule covers this host and path; server alone: blocked - No 'Access-Control-Allow-"
         "Origin' header is present on the requested resource.; browser will block: Access to fetch at "
         "'http://elsewhere.example:22/path' from origin 'http://localhost:3000' has been blocked by CORS "
-        "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.; a rule "
-        'that would fix it: {hosts: ["elsewhere.example:22"], allow_origins: ["http://localhost:3000"]}'
+        "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. (Firefox: "
+        'CORSMissingAllowOrigin); a rule that would fix it: {hosts: ["elsewhere.example:22"], allow_origins: '
+        '["http://localhost:3000"]}'
     ) in caplog.text
 
 
 def test_uncovered_host_that_passes_is_marked_untouched(configured):
     addon, _ = configured
     response = tutils.tresp()
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Origin"] = ORIGIN
+    response.headers["Access-Control-Allow-Credentials"] = "true"  # passes with or without credentials
     flow = run(addon, cors_flow(host="elsewhere.example"), response)
     assert flow.marked == ":heavy_minus_sign:"
     assert flow.metadata["cors"]["summary"] == "untouched: no rule covers this host and path; server alone: passes"
@@ -289,7 +314,7 @@ def test_error_hook_explains_how_the_exchange_broke(configured, caplog, status, 
     caplog.clear()
     addon.done()
     summary = [r.message for r in caplog.records if r.message.startswith(f"CORS summary: {ORIGIN} -> address:22: ")]
-    assert len(summary) == 1 and tallied in summary[0].split(": ")[-1].split(", ")
+    assert len(summary) == 1 and tallied in summary[0].split("; why: ")[0].split(": ")[-1].split(", ")
 
 
 def test_flows_are_let_go_when_they_end(configured):
@@ -346,9 +371,18 @@ def test_explain_command(configured):
         "blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
         "  Firefox: CORSMissingAllowOrigin",
         "  fix on the server: send Access-Control-Allow-Origin: http://localhost:3000",
+        "  if the page sends credentials: 'include' (the proxy cannot see whether it does): blocked",
+        "    Chromium: Access to fetch at 'http://address:22/path' from origin 'http://localhost:3000' has been "
+        "blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+        "    Firefox: CORSMissingAllowOrigin",
+        "    fix on the server: send Access-Control-Allow-Origin: http://localhost:3000",
         "  addon: allowed by rule 'api' (200; no credentials); server alone: blocked - No "
-        "'Access-Control-Allow-Origin' header is present on the requested resource.; rule 'api' fixed it",
+        "'Access-Control-Allow-Origin' header is present on the requested resource.; " + caveat(),
         "  as the browser gets it: passes",
+        "  as the browser gets it if the page sends credentials: 'include': blocked - Access to fetch at "
+        "'http://address:22/path' from origin 'http://localhost:3000' has been blocked by CORS policy: The value of "
+        "the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the "
+        "request's credentials mode is 'include'. (Firefox: CORSMissingAllowCredentials)",
     ]
 
 
@@ -403,13 +437,17 @@ def test_summary_at_shutdown(configured, caplog):
     run(addon, cors_flow())
     run(addon, cors_flow(origin="http://evil.example"))
     run(addon, cors_flow(host="elsewhere.example"))
+    run(addon, cors_flow(host="forward.example", port=443, headers=[("Cookie", "a=1")]))
     lines = addon.tally.lines()
     assert lines == [
         "CORS summary: http://evil.example -> address:22: 1 left blocked; why: No 'Access-Control-Allow-Origin' "
         "header is present on the requested resource. (x1)",
-        "CORS summary: http://localhost:3000 -> address:22: 1 fixed",
+        "CORS summary: http://localhost:3000 -> address:22: 1 pass only without credentials; why: The value of the "
+        "'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's "
+        "credentials mode is 'include'. (with credentials: 'include') (x1)",
         "CORS summary: http://localhost:3000 -> elsewhere.example:22: 1 left blocked; why: No "
         "'Access-Control-Allow-Origin' header is present on the requested resource. (x1)",
+        "CORS summary: http://localhost:3000 -> forward.example:443: 1 fixed",
     ]
     addon.done()
     assert lines[0] in caplog.text
@@ -467,3 +505,108 @@ def test_http2_responses_get_lowercase_names_and_answers_the_requests_version(co
         names = [name for name, _ in flow.response.headers.fields]
         assert b"access-control-allow-origin" in names and names == [name.lower() for name in names]
     assert "Lowercased" not in caplog.text
+
+
+def test_reverse_targets_no_rule_names_are_covered_by_default(configured, caplog):
+    addon, tctx = configured
+    caplog.set_level(logging.INFO)
+    tctx.configure(addon, mode=["reverse:https://api.example.com", "reverse:http://address:22@8081"])
+    assert "CORS: covering https://api.example.com (reverse target) with the default policy" in caplog.text
+    assert "covering http://address:22" not in caplog.text  # rule 'api' names it
+    flow = run(addon, cors_flow(host="api.example.com", port=443))
+    assert flow.metadata["cors"]["rule"] == "https://api.example.com (reverse target)"
+    assert flow.response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    elsewhere = run(addon, cors_flow(host="api.example.com", port=443, origin="https://evil.example"))
+    assert elsewhere.metadata["cors"]["outcome"] == "refused"  # the default policy: local origins only
+    tctx.configure(addon, cors_reverse_targets=False)
+    assert run(addon, cors_flow(host="api.example.com", port=443)).metadata["cors"]["outcome"] == "untouched"
+
+
+def test_summary_command(configured):
+    addon, _ = configured
+    assert addon.summary() == "No cross-origin calls seen yet."
+    run(addon, cors_flow(host="forward.example", port=443, headers=[("Cookie", "a=1")]))
+    assert addon.summary() == "CORS summary: http://localhost:3000 -> forward.example:443: 1 fixed"
+
+
+def test_a_call_whose_credentials_mode_is_not_visible_is_judged_both_ways(configured):
+    addon, _ = configured
+    flow = run(addon, cors_flow())  # no Cookie, no Sec-Fetch-Storage-Access: "include" cannot be ruled out
+    summary = flow.metadata["cors"]["summary"]
+    assert (
+        "rule 'api' fixed it for calls without credentials; if the page sends credentials: 'include', the "
+        "browser will block: Access to fetch at 'http://address:22/path' from origin 'http://localhost:3000' "
+        "has been blocked by CORS policy: The value of the 'Access-Control-Allow-Credentials' header in the "
+        "response is '' which must be 'true' when the request's credentials mode is 'include'. "
+        "(Firefox: CORSMissingAllowCredentials)" in summary
+    )
+    assert flow.marked == ":large_orange_diamond:"
+    verdict = flow.metadata["cors"]["browser_verdict"]
+    assert verdict["blocked"] is False and verdict["depends_on_credentials"] is True
+    assert verdict["credentials"] == "unknown" and verdict["firefox"] == "CORSMissingAllowCredentials"
+    assert addon.tally.lines() == [
+        "CORS summary: http://localhost:3000 -> address:22: 1 pass only without credentials; why: The value of "
+        "the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the "
+        "request's credentials mode is 'include'. (with credentials: 'include') (x1)"
+    ]
+
+
+@pytest.mark.parametrize("evidence", [("Cookie", "a=1"), ("Sec-Fetch-Storage-Access", "none")])
+def test_evidence_of_credentials_makes_the_verdict_one_sided(configured, evidence):
+    addon, _ = configured
+    flow = run(addon, cors_flow(headers=[evidence]))
+    assert flow.marked == ":warning:"  # never a check mark for a call the browser blocks
+    assert flow.metadata["cors"]["browser_verdict"]["blocked"] is True
+    assert "; browser will block: Access to fetch at" in flow.comment
+    assert addon.tally.lines()[0].split(": ")[2].startswith("1 left blocked")
+
+
+def test_the_rule_command_offers_credentials_when_it_cannot_tell(configured):
+    addon, _ = configured
+    snippet = addon.rule_for_flows([cors_flow(host="api.other", port=443)])
+    assert "    # allow_credentials: true   # only if the page sends credentials: 'include'" in snippet
+    untouched = run(
+        addon, cors_flow(host="elsewhere.example"), tutils.tresp(headers=((b"Access-Control-Allow-Origin", b"*"),))
+    )
+    assert (
+        'a rule that would fix it: {hosts: ["elsewhere.example:22"], allow_origins: '
+        '["http://localhost:3000"], allow_credentials: true}' in untouched.comment
+    )
+    assert (
+        "server alone: blocked if credentials: 'include' - The value of the 'Access-Control-Allow-Origin' "
+        "header in the response must not be the wildcard '*'" in untouched.comment
+    )
+
+
+def test_explain_says_both_sides(configured):
+    addon, _ = configured
+    lines = addon.explain_flows([run(addon, cors_flow())]).splitlines()
+    assert "  if the page sends credentials: 'include' (the proxy cannot see whether it does): blocked" in lines
+    assert "  as the browser gets it: passes" in lines
+    assert any(
+        line.startswith("  as the browser gets it if the page sends credentials: 'include': blocked - ")
+        for line in lines
+    )
+
+
+def test_a_preflight_whose_call_never_comes_is_reported(configured, caplog):
+    addon, _ = configured
+    put = [("Access-Control-Request-Method", "PUT")]
+    came = cors_flow("OPTIONS", headers=put)
+    addon.request(came)
+    addon.request(cors_flow("PUT"))  # the call followed
+    lonely = cors_flow("OPTIONS", headers=put)
+    lonely.request.path = "/lonely"
+    addon.request(lonely)
+    assert addon.preflights.unanswered(time.monotonic()) == []  # not yet: the browser may still call
+    lines = addon.preflights.unanswered(time.monotonic() + 10)
+    assert lines == [
+        "CORS preflight PUT http://address:22/lonely from http://localhost:3000: the PUT itself never came, so the "
+        "browser blocked the call after the preflight. Most likely the page sends credentials: 'include', and then: "
+        "Access to fetch at 'http://address:22/lonely' from origin 'http://localhost:3000' has been blocked by CORS "
+        "policy: Response to preflight request doesn't pass access control check: The value of the "
+        "'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's "
+        "credentials mode is 'include'. (Firefox: CORSMissingAllowCredentials, CORSDidNotSucceed); set "
+        "allow_credentials: true on rule 'api' if it should."
+    ]
+    assert addon.preflights.unanswered(time.monotonic() + 20) == []  # said once

@@ -20,6 +20,10 @@ rules:
   - name: open
     hosts: ["127.0.0.1:{api}", "localhost:{api}"]
     paths: ["/open/**"]
+  - name: custom-methods
+    hosts: ["127.0.0.1:{api}"]
+    paths: ["/custom-methods/**"]
+    allow_methods: [bar, method1]
   - name: only-get
     hosts: ["127.0.0.1:{api}"]
     paths: ["/only-get/**"]
@@ -116,7 +120,7 @@ def preflights_for(proxy, url):
 def predicted(proxy, url, timeout=5):
     """The Chromium message the addon's log line predicted for this URL."""
     line = proxy.wait_for(f"browser will block: Access to fetch at '{url}'", timeout=timeout)
-    return line.split("browser will block: ", 1)[1].split("; a rule that would fix it: ", 1)[0]
+    return line.split("browser will block: ", 1)[1].split("; a rule that would fix it: ", 1)[0].split(" (Firefox: ")[0]
 
 
 def assert_blocked_as_predicted(result, proxy, url):
@@ -202,6 +206,34 @@ def test_credentials_include_fails_without_allow_credentials(cookie_page, proxy,
     assert_blocked_as_predicted(cookie_page.fetch(url, credentials="include"), proxy, url)
 
 
+def test_credentials_the_proxy_cannot_see_are_judged_both_ways(page, proxy, servers):
+    """credentials: 'include' before any cookie exists, same site (localhost -> localhost): no Cookie and no
+    Sec-Fetch-Storage-Access tell the proxy; it says the call is blocked if it is credentialed, in Chromium's words."""
+    url = api_url(servers, "/open/me", host="localhost")
+    result = page.fetch(url, credentials="include")
+    assert not result["ok"] and result["console"], result
+    line = proxy.wait_for(f"CORS GET {url} from {page.origin}: allowed by rule 'open'")
+    assert f"if the page sends credentials: 'include', the browser will block: {result['console']} (Firefox: " in line
+
+
+def test_a_cross_site_credentialed_call_is_seen_by_its_storage_access_header(page, proxy, servers):
+    """Chromium marks a cross-site credentials: 'include' call (localhost -> 127.0.0.1) with
+    Sec-Fetch-Storage-Access: the verdict is one-sided, and never a check mark."""
+    url = api_url(servers, "/open/me")
+    assert_blocked_as_predicted(page.fetch(url, credentials="include"), proxy, url)
+    assert "rule 'open' fixed it" not in proxy.wait_for(f"CORS GET {url} from {page.origin}")
+
+
+def test_a_preflight_whose_call_never_comes_is_reported(page, proxy, servers):
+    """The preflight is answered for the page, but with credentials: 'include' the browser stops there."""
+    url = api_url(servers, "/open/me")
+    result = page.fetch(url, method="PUT", body="x", credentials="include")
+    assert not result["ok"], result
+    line = proxy.wait_for(f"CORS preflight PUT {url} from {page.origin}: the PUT itself never came", timeout=8)
+    assert "Most likely the page sends credentials: 'include', and then: " in line
+    assert result["console"] in line
+
+
 def test_star_origin_with_credentials_fails_and_the_log_says_why(cookie_page, proxy, servers):
     url = api_url(servers, "/star/me", host="localhost")
     result = cookie_page.fetch(url, credentials="include")
@@ -264,6 +296,30 @@ def test_streamed_response_broken_off_is_a_network_error(playwright, servers, tm
         finally:
             page.close()
             chromium.close()
+
+
+@pytest.mark.parametrize("method", ["bar", "method1"])
+def test_custom_methods_are_allowed_byte_for_byte(page, proxy, servers, method):
+    """A rule listing `bar` answers `bar` (the browser does not upper-case it), not `BAR`."""
+    url = api_url(servers, "/custom-methods/items")
+    result = page.fetch(url, method=method)
+    assert result["ok"] and result["status"] == 200, result
+    line = proxy.wait_for(f"CORS preflight {method} {url}")
+    assert "answered 204 by rule 'custom-methods'" in line
+
+
+def test_custom_method_in_another_case_is_blocked_as_predicted(page, proxy, servers):
+    url = api_url(servers, "/custom-methods/items")
+    assert_blocked_as_predicted(page.fetch(url, method="BAR"), proxy, url)
+
+
+def test_a_response_cached_without_origin_is_not_reused_for_a_cors_call(page, servers):
+    """Vary: Origin on every response of a covered host: a no-cors fetch (no Origin, like an <img>) caches
+    the response; the CORS call that follows must not get that copy, which has no CORS headers."""
+    url = api_url(servers, "/open/configured?h=Cache-Control:max-age=600")
+    page.page.evaluate("url => fetch(url, {mode: 'no-cors'}).then(r => r.text())", url)
+    result = page.fetch(url)
+    assert result["ok"] and result["status"] == 200, result
 
 
 # Servers that half-support CORS are repaired.
@@ -390,6 +446,21 @@ def test_reverse_mode_without_browser_proxy(playwright, servers, tmp_path):
             assert result["ok"] and result["status"] == 200, result
             assert page.fetch(f"{base}/status/500")["status"] == 500
             reverse.wait_for("answered 204 by rule 'api' (methods PATCH; headers authorization)")
+        finally:
+            page.close()
+            chromium.close()
+
+
+def test_reverse_mode_covers_its_target_without_a_rules_edit(playwright, servers, tmp_path):
+    """The shipped rules.yaml does not name 127.0.0.2: the reverse target is covered by default."""
+    with Upstream(host="127.0.0.2") as api, Mitmdump(tmp_path, "--mode", f"reverse:http://127.0.0.2:{api.port}") as rev:
+        rev.wait_for(f"CORS: covering http://127.0.0.2:{api.port} (reverse target) with the default policy")
+        chromium = launch(playwright)
+        page = Page(chromium, servers["page"].origin)
+        try:
+            result = page.fetch(f"http://127.0.0.1:{rev.port}/items", method="PUT", body="x", headers={"X-Token": "t"})
+            assert result["ok"] and result["status"] == 200, result
+            rev.wait_for(f"answered 204 by rule 'http://127.0.0.2:{api.port} (reverse target)'")
         finally:
             page.close()
             chromium.close()

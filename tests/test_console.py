@@ -32,6 +32,8 @@ def console(tmp_path):
             f"--set console_eventlog_verbosity=info {shlex.join(LOOPBACK_ONLY)}"
         )
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "50", command], check=True)
+        # Keep the pane once mitmproxy exits: what it prints after the console closes stays readable.
+        subprocess.run(["tmux", "set-option", "-t", session, "remain-on-exit", "on"], check=True)
 
         def screen() -> str:
             return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
@@ -85,3 +87,12 @@ def test_commands_in_the_console(console):
     keys(":")
     keys('cors.rule "~u status"', "Enter")
     wait_for(screen, f'hosts: ["127.0.0.1:{api.port}"]')
+
+
+def test_the_summary_is_left_on_the_terminal_when_the_console_closes(console):
+    api, port, screen, keys = console
+    send("GET", f"http://127.0.0.1:{api.port}/items", {"Origin": "http://localhost:3000"}, proxy_port=port)
+    wait_for(screen, "/items")
+    keys(":")
+    keys("console.exit", "Enter")
+    wait_for(screen, f"CORS summary: http://localhost:3000 -> 127.0.0.1:{api.port}: 1 fixed")

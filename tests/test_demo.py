@@ -47,6 +47,17 @@ def test_demo_runs(tmp_path):
             "OPTIONS", "/items", {"Origin": origin, "Access-Control-Request-Method": "PUT"}, port=ports["PROXY"]
         )
         assert fixed.status == 204 and fixed.get("Access-Control-Allow-Origin") == origin
+        from mitmproxy.version import VERSION
+
+        printed = demo.stdout.readline()
+        while not printed.startswith("mitmweb "):
+            printed = demo.stdout.readline()
+        web_url = printed.split()[1]
+        assert web_url.startswith(f"http://127.0.0.1:{ports['WEB']}")
+        if tuple(int(part) for part in VERSION.split(".")[:2]) >= (11, 1):
+            assert "?token=" in web_url
+        path = web_url.split(str(ports["WEB"]), 1)[1]
+        assert send("GET", path or "/", port=ports["WEB"]).status == 200  # the printed URL opens mitmweb
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(10)

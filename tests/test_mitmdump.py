@@ -5,7 +5,7 @@ import time
 
 import pytest
 from http_client import send
-from proxy import Mitmdump, run_to_exit
+from proxy import ROOT, Mitmdump, run_to_exit
 from upstream import Upstream
 
 ORIGIN = "http://localhost:3000"
@@ -114,7 +114,7 @@ def test_credentials_expose_real_header_names(regular, upstream):
     assert "x-custom" in exposed and "x-total" in exposed and "set-cookie" not in exposed
 
 
-def test_refused_origin_passes_untouched_and_is_logged(regular, upstream):
+def test_refused_origin_passes_without_cors_headers_and_is_logged(regular, upstream):
     reply = via(
         regular,
         "OPTIONS",
@@ -126,8 +126,9 @@ def test_refused_origin_passes_untouched_and_is_logged(regular, upstream):
     regular.wait_for("refused by rule 'local-api': origin http://evil.example is not in allow_origins")
 
 
-def test_requests_that_are_not_cors_pass_byte_for_byte(regular, upstream):
-    """No Origin, a same-origin Origin, or a host no rule names: the response is the server's."""
+def test_requests_that_are_not_cors_pass_byte_for_byte_but_for_vary(regular, upstream):
+    """No Origin or a same-origin Origin on a covered host: the server's response plus Vary: Origin (a cache
+    must not hand it to a CORS request); a host no rule names: the response is the server's."""
 
     def without_date(reply):
         return [(k, v) for k, v in reply.headers if k.lower() != "date"], reply.body
@@ -135,7 +136,7 @@ def test_requests_that_are_not_cors_pass_byte_for_byte(regular, upstream):
     for headers in ({}, {"Origin": f"http://127.0.0.1:{upstream.port}"}):
         direct = send("GET", "/custom", headers, port=upstream.port)
         proxied = via(regular, "GET", "/custom", headers, port=upstream.port)
-        assert without_date(proxied)[0] == without_date(direct)[0]
+        assert without_date(proxied)[0] == [*without_date(direct)[0], ("Vary", "Origin")]
     with Upstream() as uncovered:
         direct = send("GET", "/acao/two", {"Origin": ORIGIN}, port=uncovered.port)
         proxied = via(regular, "GET", "/acao/two", {"Origin": ORIGIN}, port=uncovered.port)
@@ -153,9 +154,9 @@ def test_reverse_mode(upstream, tmp_path):
         assert reply.status == 204 and reply.get("Access-Control-Allow-Methods") == "PATCH"
         reply = send("GET", "/status/404", {"Origin": ORIGIN}, port=proxy.port)
         assert reply.status == 404 and reply.get("Access-Control-Allow-Origin") == ORIGIN
-        # A page served by the proxy itself calls it same-origin: nothing to do.
+        # A page served by the proxy itself calls it same-origin: no CORS headers (only Vary).
         reply = send("GET", "/custom", {"Origin": f"http://localhost:{proxy.port}"}, port=proxy.port)
-        assert reply.cors() == {}
+        assert reply.cors() == {} and reply.all("Vary") == ["Origin"]
 
 
 def test_live_edit_and_broken_edit(upstream, tmp_path):
@@ -209,6 +210,7 @@ def test_startup_errors_exit_1_without_traceback(tmp_path, args, expected):
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert expected in output
+    assert "CORS: not started, mitmproxy exits: " in output
     assert "Traceback" not in output
 
 
@@ -255,3 +257,44 @@ def test_a_streamed_forwarded_preflight_is_repaired_on_the_wire(upstream, tmp_pa
             connection.close()
         line = proxy.wait_for(f"CORS preflight PUT http://127.0.0.1:{upstream.port}/configured?pstatus=401&n=1")
         assert "its 401 turned into 204" in line and "rule 'local-api' fixed it" in line, line
+
+
+def test_a_hostile_rules_file_is_refused_while_the_proxy_serves(upstream, tmp_path):
+    """A "billion laughs" edit of rules.yaml: refused with its line, the last good rules stay in force,
+    and requests are answered all the while."""
+    from test_rules import BILLION_LAUGHS
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(rules_text(upstream.port))
+    with Mitmdump(tmp_path, "--set", f"cors_rules={rules}") as proxy:
+        mark = len(proxy.lines)
+        rules.write_text(BILLION_LAUGHS)
+        answered = []
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            reply = via(proxy, "GET", f"/x?n={len(answered)}", {"Origin": ORIGIN}, port=upstream.port, timeout=2)
+            answered.append(reply.get("Access-Control-Allow-Origin"))
+        line = proxy.wait_for("aliases expand to more than 500,000 values", after=mark)
+        assert f"{rules}:" in line
+        assert proxy.wait_for("the last good rules stay in force", after=mark)
+        assert len(answered) > 10 and set(answered) == {ORIGIN}
+        assert proxy.process.poll() is None
+
+
+def test_reading_flows_from_a_file_warns_about_no_listen_address(tmp_path):
+    """`mitmdump -nr FILE`: nothing listens, so no warning that the proxy is reachable from other machines."""
+    from mitmproxy import io
+    from mitmproxy.test import tflow
+
+    flows = tmp_path / "flows.mitm"
+    with open(flows, "wb") as f:
+        io.FlowWriter(f).add(tflow.tflow(resp=True))
+    result = run_to_exit(tmp_path, "-n", "-r", str(flows), "--listen-host", "0.0.0.0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "listens on" not in result.stdout + result.stderr
+    assert "CORS: 1 rule loaded" in result.stdout + result.stderr
+
+
+def test_the_rules_file_in_force_is_named_with_the_reason(tmp_path):
+    with Mitmdump(tmp_path) as proxy:  # cwd is the checkout: its rules.yaml
+        proxy.wait_for(f"CORS: 1 rule loaded from {ROOT / 'rules.yaml'} (rules.yaml in the current folder)")

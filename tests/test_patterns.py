@@ -3,6 +3,7 @@ import pytest
 from addon.patterns import (
     ANY_PORT,
     compile_path,
+    normalize_path,
     parse_host,
     parse_origin,
     parse_origin_pattern,
@@ -135,3 +136,32 @@ def test_bad_origin_patterns(text, message):
 )
 def test_invalid_origin_headers_are_not_origins(value):
     assert parse_origin(value) is None
+
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/public/a/..%2F..%2Fprivate/stuff", "/private/stuff"),  # rack-cors' path traversal case
+        ("/public/a/../b?x=/public/../..", "/public/b"),
+        ("/public/%2e%2e/private", "/private"),
+        ("/v1/./items", "/v1/items"),
+        ("/..", "/"),
+        ("/a/b/..", "/a/"),
+        ("/caf%C3%A9", "/café"),
+        ("/plain/path", "/plain/path"),
+        ("/bad/%FF", None),  # not UTF-8: matches no rule's paths
+    ],
+)
+def test_paths_are_resolved_as_servers_resolve_them(path, expected):
+    assert normalize_path(path) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern, origin",
+    [("capacitor://localhost", "capacitor://localhost"), ("app://my-app", "app://my-app"), ("file://", "file://")],
+)
+def test_app_and_file_origins(pattern, origin):
+    parsed = parse_origin(origin)
+    assert parsed is not None and parsed.serialize() == origin
+    assert parse_origin_pattern(pattern).matches(parsed)
+    assert not parse_origin_pattern("http://localhost").matches(parsed)

@@ -35,8 +35,9 @@ def preflight(method="PUT", headers=None, **kwargs):
 
 
 def test_no_origin_and_same_origin_are_not_cors():
-    assert decide(request(origins=()), API) is None
-    assert decide(request(origins=("https://api.example.com",)), API) is None
+    for origins in ((), ("https://api.example.com",)):
+        decision = decide(request(origins=origins), API)
+        assert decision.action == "vary only" and decision.headers == ()
 
 
 def test_uncovered_host_is_untouched():
@@ -237,3 +238,50 @@ def test_merge_vary(existing, additions, expected):
 
 def response_headers(decision, names):
     return list(cors_headers(decision, [(name, "") for name in names]))
+
+
+def test_null_is_not_allowed_by_star():
+    """Starlette's test_cors_null_origin_rejection: '*' does not open the API to sandboxed iframes."""
+    star = rules("rules:\n  - hosts: api.example.com\n    allow_origins: '*'\n")
+    decision = decide(request(origins=("null",)), star)
+    assert decision.action == "refused" and "allowed only where allow_origins lists" in decision.reason
+
+
+def test_custom_methods_are_answered_byte_for_byte():
+    listed = rules("rules:\n  - hosts: api.example.com\n    allow_methods: [bar, method1]\n")
+    decision = decide(preflight("bar"), listed)
+    assert decision.action == "answered"
+    assert dict(decision.headers)["Access-Control-Allow-Methods"] == "bar, method1"
+    assert decide(preflight("BAR"), listed).action == "refused"
+
+
+def test_covered_requests_without_cors_still_vary_on_origin():
+    no_origin = decide(request(origins=()), API)
+    assert no_origin.action == "vary only" and no_origin.vary == ("Origin",) and no_origin.headers == ()
+    same_origin = decide(request(origins=("https://api.example.com",)), API)
+    assert same_origin.action == "vary only"
+    assert decide(request(url="https://other.example.com/x", origins=()), API) is None  # not covered
+    star = rules("rules:\n  - hosts: api.example.com\n    allow_origins: '*'\n")
+    assert decide(request(origins=()), star) is None  # '*' answers the same whatever the Origin
+
+
+def test_refusals_vary_on_origin():
+    refused = decide(request(origins=("https://evil.example",)), API)
+    assert refused.action == "refused" and refused.vary == ("Origin",) and refused.headers == ()
+
+
+def test_origin_regex_is_matched_whole():
+    regex = rules("""
+        rules:
+          - hosts: api.example.com
+            allow_origin_regex: ['https://.*\\.example\\.org']
+    """)
+    assert decide(request(origins=("https://a.example.org",)), regex).action == "allowed"
+    assert decide(request(origins=("https://a.example.org.hacker.com",)), regex).action == "refused"
+    assert decide(request(origins=("null",)), regex).action == "refused"
+
+
+def test_paths_are_matched_after_resolving_dot_segments():
+    public = rules("rules:\n  - hosts: api.example.com\n    paths: ['/public/**']\n")
+    assert decide(request(url="https://api.example.com/public/a/..%2F..%2Fprivate/x"), public).action == "untouched"
+    assert decide(request(url="https://api.example.com/public/a/../b"), public).action == "allowed"

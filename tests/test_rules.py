@@ -278,3 +278,92 @@ def test_the_shipped_rules_file_loads_cleanly():
 
     result = load_rules(str(Path(__file__).parent.parent / "rules.yaml"))
     assert result.rules and not result.warnings
+
+
+def test_origin_regexes_are_compiled_and_checked_at_load():
+    result = parse(r"""
+        rules:
+          - hosts: api.example.com
+            allow_origin_regex: ['https://([a-z0-9-]+\.)*example\.com', 'https://.*']
+    """)
+    rule = result.rules[0]
+    assert rule.allow_origins == ()  # the regexes alone say which origins are allowed
+    assert [p.pattern for p in rule.allow_origin_regex] == [r"https://([a-z0-9-]+\.)*example\.com", "https://.*"]
+    assert result.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "regex, warning",
+    [
+        (r"https://api.example\.com", "an unescaped '.' matches any character ('https://apixexample\\\\.com'"),
+        (r"https://example\.com.*", "also matches 'https://example.com.evil.example', a site that is not example.com"),
+        (r"https://.*example\.com", "also matches 'https://evil-example.com'"),
+    ],
+)
+def test_origin_regex_mistakes_are_warned_about(regex, warning):
+    result = parse(f"rules:\n  - hosts: a.com\n    allow_origin_regex: ['{regex}']\n")
+    assert len(result.warnings) == 1 and warning in result.warnings[0], result.warnings
+    assert result.warnings[0].startswith("rules.yaml:3: rule 1, field 'allow_origin_regex': ")
+
+
+def test_a_broken_origin_regex_is_an_error():
+    assert problems("rules:\n  - hosts: a.com\n    allow_origin_regex: 'https://(a'\n") == [
+        "rules.yaml:3: rule 1, field 'allow_origin_regex': 'https://(a' is not a regular expression: missing ), "
+        "unterminated subpattern at position 8"
+    ]
+
+
+def test_preflight_status():
+    assert parse("rules:\n  - hosts: a.com\n    preflight_status: 200\n").rules[0].preflight_status == 200
+    assert parse("rules:\n  - hosts: a.com\n").rules[0].preflight_status == 204
+    assert problems("rules:\n  - hosts: a.com\n    preflight_status: 201\n") == [
+        "rules.yaml:3: rule 1, field 'preflight_status': must be 204 or 200 (for old clients that choke on 204), "
+        "got 201"
+    ]
+
+
+def test_methods_keep_their_case_except_the_standard_ones():
+    result = parse("rules:\n  - hosts: a.com\n    allow_methods: [get, bar, method1, patch]\n")
+    assert result.rules[0].allow_methods == {"GET", "bar", "method1", "patch"}
+    assert result.rules[0].allow_methods_value == "GET, bar, method1, patch"
+    assert len(result.warnings) == 1 and "'patch' is compared byte for byte" in result.warnings[0]
+
+
+BILLION_LAUGHS = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+rules:
+  - hosts: [a.com]
+    allow_origins: *i
+"""
+
+
+@pytest.mark.parametrize("backend", ["pyyaml", "ruamel"])
+def test_a_billion_laughs_file_is_refused(monkeypatch, backend):
+    if backend == "ruamel":
+        monkeypatch.setattr(yamlsource, "_backend", yamlsource._ruamel_backend)
+    found = problems(BILLION_LAUGHS)
+    assert len(found) == 1 and "aliases expand to more than 500,000 values" in found[0], found
+    assert found[0].startswith("rules.yaml:")
+
+
+def test_nesting_beyond_the_schema_is_refused():
+    deep = "rules: " + "[" * 30 + "]" * 30 + "\n"
+    assert problems(deep) == [
+        "rules.yaml:1: nested more than 20 levels deep (or an alias that contains itself); rules.yaml needs 4"
+    ]
+
+
+def test_a_huge_file_is_refused_without_reading_it_all(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: []\n" + "#" * (9 * 1024 * 1024))
+    with pytest.raises(RulesError) as e:
+        load_rules(str(path))
+    assert e.value.problems == [f"{path}:1: the file is larger than 8,388,608 bytes, the most a rules file may be"]

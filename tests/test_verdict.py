@@ -42,6 +42,12 @@ ACAO = ("Access-Control-Allow-Origin", ORIGIN)
             "allowed." + VALID,
             "CORSMultipleAllowOriginNotAllowed",
         ),
+        (  # one header holding two origins: Firefox ESR 153 calls it a mismatch
+            actual([("Access-Control-Allow-Origin", "http://a.com, https://b.com")]),
+            "The 'Access-Control-Allow-Origin' header contains multiple values 'http://a.com, https://b.com', but "
+            "only one is allowed." + VALID,
+            "CORSAllowOriginNotMatchingOrigin",
+        ),
         (
             actual([("Access-Control-Allow-Origin", "http://localhost:9")]),
             "The 'Access-Control-Allow-Origin' header has a value 'http://localhost:9' that is not equal to the "
@@ -83,50 +89,50 @@ ACAO = ("Access-Control-Allow-Origin", ORIGIN)
         (
             preflight(status=405),
             PREFLIGHT + "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-            "CORSMissingAllowOrigin",
+            "CORSMissingAllowOrigin, CORSDidNotSucceed",
         ),
-        (preflight([ACAO], status=405), PREFLIGHT + "It does not have HTTP ok status.", "CORSPreflightDidNotSucceed"),
+        (preflight([ACAO], status=405), PREFLIGHT + "It does not have HTTP ok status.", "CORSPreflightDidNotSucceed, CORSDidNotSucceed"),
         (
             preflight([ACAO, ("Location", "/x")], status=302),
             PREFLIGHT + "Redirect is not allowed for a preflight request.",
-            "CORSPreflightDidNotSucceed",
+            "CORSExternalRedirectNotAllowed, CORSPreflightDidNotSucceed, CORSDidNotSucceed",
         ),
         (
             preflight([("Location", "/x")], status=302),
             PREFLIGHT + "Redirect is not allowed for a preflight request.",
-            "CORSPreflightDidNotSucceed",
+            "CORSExternalRedirectNotAllowed, CORSPreflightDidNotSucceed, CORSDidNotSucceed",
         ),
         (
             preflight([ACAO, ("Access-Control-Allow-Methods", "GET")]),
             "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.",
-            "CORSMethodNotFound",
+            "CORSMethodNotFound, CORSDidNotSucceed",
         ),
         (
             preflight([ACAO, ("Access-Control-Allow-Headers", "x-bar")], method="GET", requested=("x-foo", "x-bar")),
             "Request header field x-foo is not allowed by Access-Control-Allow-Headers in preflight response.",
-            "CORSMissingAllowHeaderFromPreflight",
+            "CORSMissingAllowHeaderFromPreflight, CORSDidNotSucceed",
         ),
         (
             preflight([("Access-Control-Allow-Origin", "*")], credentials=True),
             PREFLIGHT + "The value of the 'Access-Control-Allow-Origin' header in the response must not be the "
             "wildcard '*' when the request's credentials mode is 'include'.",
-            "CORSNotSupportingCredentials",
+            "CORSNotSupportingCredentials, CORSDidNotSucceed",
         ),
         (
             preflight([ACAO], credentials=True),
             PREFLIGHT + "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which "
             "must be 'true' when the request's credentials mode is 'include'.",
-            "CORSMissingAllowCredentials",
+            "CORSMissingAllowCredentials, CORSDidNotSucceed",
         ),
         (
             preflight([ACAO, ("Access-Control-Allow-Methods", "PU T")]),
             "Cannot parse Access-Control-Allow-Methods response header field in preflight response.",
-            "CORSInvalidAllowMethod",
+            "CORSInvalidAllowMethod, CORSDidNotSucceed",
         ),
         (
             preflight([ACAO, ("Access-Control-Allow-Headers", "x foo")], method="GET", requested=("x-foo",)),
             "Cannot parse Access-Control-Allow-Headers response header field in preflight response.",
-            "CORSInvalidAllowHeader",
+            "CORSInvalidAllowHeader, CORSDidNotSucceed",
         ),
     ],
 )

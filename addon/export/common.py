@@ -27,11 +27,16 @@ def origin_regex(pattern: OriginPattern) -> str:
         host = r"([a-z0-9-]+\.)+" + host
     if pattern.port == ANY_PORT:
         port = "(:[0-9]+)?"
-    elif DEFAULT_PORTS.get(pattern.scheme) == pattern.port:
+    elif DEFAULT_PORTS.get(pattern.scheme, 0) == pattern.port:
         port = ""
     else:
         port = f":{pattern.port}"
     return f"^{re.escape(pattern.scheme)}://{host}{port}$"
+
+
+def origin_regexes(rule: Rule) -> list[str]:
+    """allow_origin_regex, each anchored: the addon matches them whole."""
+    return [f"^(?:{pattern.pattern})$" for pattern in rule.allow_origin_regex]
 
 
 def path_regex(rule: Rule) -> str:

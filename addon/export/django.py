@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..patterns import split_origins
 from ..rules import RuleSet
-from .common import origin_regex, path_regex
+from .common import origin_regex, origin_regexes, path_regex
 
 DJANGO_DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -41,7 +41,7 @@ def export_django(rules: RuleSet) -> str:
     if rule.max_age == 0:
         notes.append("max_age 0: django-cors-headers then sends no Max-Age and browsers cache for 5 seconds.")
     exact, globs = split_origins(rule.allow_origins or ())
-    patterns = [origin_regex(pattern) for pattern in globs]
+    patterns = [origin_regex(pattern) for pattern in globs] + origin_regexes(rule)
     settings = []
     if rule.allow_origins is None:
         settings.append("CORS_ALLOW_ALL_ORIGINS = True")

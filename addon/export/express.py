@@ -7,7 +7,7 @@ import json
 from ..patterns import split_origins
 from ..rule import Preflight
 from ..rules import RuleSet
-from .common import origin_regex
+from .common import origin_regex, origin_regexes
 
 
 def _js_regex(pattern: str) -> str:
@@ -45,6 +45,7 @@ def export_express(rules: RuleSet) -> str:
         else:
             exact, globs = split_origins(rule.allow_origins)
             parts = [*map(json.dumps, exact), *(_js_regex(origin_regex(pattern)) for pattern in globs)]
+            parts += [_js_regex(regex) for regex in origin_regexes(rule)]
             origin = "[" + ", ".join(parts) + "]"
         paths = (
             "null"
@@ -62,7 +63,7 @@ def export_express(rules: RuleSet) -> str:
             *[f"  // {note}" for note in notes],
             f"  {{ paths: {paths}, origin: {origin}, credentials: {json.dumps(rule.allow_credentials)},",
             f"    methods: {methods}, allowedHeaders: {allowed_headers}, exposedHeaders: {exposed},",
-            f"    maxAge: {rule.max_age} }},",
+            f"    maxAge: {rule.max_age}, preflightStatus: {rule.preflight_status} }},",
         ]
     out += [
         "const rules = [",
@@ -78,7 +79,7 @@ def export_express(rules: RuleSet) -> str:
         '    methods: rule.methods ?? (req.headers["access-control-request-method"] || ""),',
         "    allowedHeaders: rule.allowedHeaders ?? undefined,",
         "    exposedHeaders: rule.exposedHeaders ?? undefined,",
-        "    preflightContinue: false, optionsSuccessStatus: 204,",
+        "    preflightContinue: false, optionsSuccessStatus: rule.preflightStatus,",
         "  });",
         "}",
         "",

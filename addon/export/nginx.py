@@ -6,7 +6,7 @@ import re
 
 from ..rule import Preflight, Rule
 from ..rules import RuleSet
-from .common import ACCESS_CONTROL_RESPONSE_HEADERS, names_regex, origin_regex, path_regex, quote
+from .common import ACCESS_CONTROL_RESPONSE_HEADERS, names_regex, origin_regex, origin_regexes, path_regex, quote
 
 
 def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str = "http://127.0.0.1:8000") -> str:
@@ -45,6 +45,7 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
         lines.append('    "~^.+$" 1;')
     else:
         lines += [f"    {quote('~' + origin_regex(p))} 1;" for p in rule.allow_origins or ()]
+        lines += [f"    {quote('~' + regex)} 1;" for regex in origin_regexes(rule)]
     lines += ["    default 0;", "}"]
     lines.append(f"map $http_access_control_request_method $cors_method_ok_{n} {{")
     if rule.allow_methods is None:
@@ -137,7 +138,7 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
         )
     if vary:
         pre.append(f"add_header Vary {quote(', '.join(vary))} always;")
-    pre.append("return 204;")
+    pre.append(f"return {rule.preflight_status};")
     body += ["    " + line for line in pre] + ["}"]
     body.append(f"add_header Access-Control-Allow-Origin $cors_allow_origin_{n} always;")
     if rule.allow_credentials:

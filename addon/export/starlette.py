@@ -31,6 +31,7 @@ def export_starlette(rules: RuleSet) -> str:
     star = rule.allow_origins is None
     exact, globs = split_origins(rule.allow_origins or ())
     patterns = [origin_regex(pattern)[1:-1] for pattern in globs]  # CORSMiddleware uses fullmatch
+    patterns += [pattern.pattern for pattern in rule.allow_origin_regex]
     if star and rule.allow_credentials:
         notes.append(
             "allow_origins '*' with credentials: CORSMiddleware then reflects the origin only for requests"

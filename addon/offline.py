@@ -1,0 +1,167 @@
+"""The offline doctor: `cors-addon explain FILE` for a HAR (DevTools' "Save all as HAR", Playwright's
+recorder) or a mitmproxy flow file (`mitmdump -w`). For each cross-origin call: what the browser
+decided and why, in Chromium's and Firefox's words, and one rules.yaml snippet that would unblock
+the blocked ones. Where the file lacks what a verdict needs, it says so; it never invents one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .patterns import DEFAULT_PORTS, Origin, format_host, parse_origin
+from .policy import CorsRequest
+from .respond import credentials_modes, judge
+from .rule import normalize_method
+from .suggest import observed_call, suggest_rules
+
+Fields = list[tuple[str, str]]
+
+
+class UnreadableFile(Exception):
+    """The file is neither a HAR nor a mitmproxy flow file."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request and what the file says came back."""
+
+    method: str
+    url: str
+    request_headers: Fields
+    status: int  # 0 or less: no response recorded (Playwright: -1 for a blocked call)
+    response_headers: Fields
+    error: str = ""  # Chromium's _error, e.g. net::ERR_FAILED
+
+
+def read_har(text: str) -> list[Recorded]:
+    """The entries of a HAR, with the fields mitmproxy's HAR reader drops (_error)."""
+    try:
+        entries = json.loads(text)["log"]["entries"]
+        return [
+            Recorded(
+                e["request"]["method"],
+                e["request"]["url"],
+                [(h["name"], h["value"]) for h in e["request"].get("headers", [])],
+                int(e.get("response", {}).get("status", 0) or 0),
+                [(h["name"], h["value"]) for h in e.get("response", {}).get("headers", [])],
+                str(e.get("_error") or e.get("response", {}).get("_error") or ""),
+            )
+            for e in entries
+        ]
+    except (ValueError, KeyError, TypeError) as e:
+        raise UnreadableFile(f"not a HAR file ({type(e).__name__}: {e})") from None
+
+
+def read_flows(path: str) -> list[Recorded]:
+    from mitmproxy import http, io
+    from mitmproxy.exceptions import FlowReadException
+
+    recorded = []
+    try:
+        with open(path, "rb") as f:
+            for flow in io.FlowReader(f).stream():
+                if not isinstance(flow, http.HTTPFlow):
+                    continue
+                response = flow.response
+                recorded.append(
+                    Recorded(
+                        flow.request.method,
+                        flow.request.pretty_url,
+                        list(flow.request.headers.items(multi=True)),
+                        response.status_code if response else 0,
+                        list(response.headers.items(multi=True)) if response else [],
+                        flow.error.msg if flow.error else "",
+                    )
+                )
+    except (FlowReadException, ValueError) as e:
+        raise UnreadableFile(f"not a HAR or mitmproxy flow file ({e})") from None
+    return recorded
+
+
+def read_file(path: str) -> list[Recorded]:
+    """Raises UnreadableFile, OSError."""
+    with open(path, "rb") as f:
+        start = f.read(1).lstrip()
+    if start == b"{":
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return read_har(f.read())
+    return read_flows(path)
+
+
+def _header(fields: Fields, name: str) -> str | None:
+    return next((v for k, v in fields if k.lower() == name), None)
+
+
+def _url_origin(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+    return Origin(parts.scheme, format_host((parts.hostname or "").lower()), port).serialize()
+
+
+def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
+    """The call as the core sees it and a note on where its origin came from; None when not cross-origin."""
+    origin, note = _header(call.request_headers, "origin"), ""
+    if origin is None:  # Playwright's recorder keeps no Origin: the page's origin is in the Referer
+        referer = _header(call.request_headers, "referer")
+        if not referer or parse_origin(_url_origin(referer)) is None:
+            return None
+        origin, note = _url_origin(referer), " (the file has no Origin header: taken from the Referer)"
+    own = _url_origin(call.url)
+    if origin.lower() == own:
+        return None
+    parts = urlsplit(call.url)
+    requested = _header(call.request_headers, "access-control-request-headers")
+    request = CorsRequest(
+        method=normalize_method(call.method),
+        scheme=parts.scheme,
+        host=(parts.hostname or "").lower(),
+        port=parts.port or DEFAULT_PORTS.get(parts.scheme, 0),
+        path=(parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+        origins=(origin,),
+        own_origins=(own,),
+        request_method=_header(call.request_headers, "access-control-request-method"),
+        request_headers=requested,
+        carries_credentials=_header(call.request_headers, "cookie") is not None,
+        storage_access=_header(call.request_headers, "sec-fetch-storage-access") is not None,
+    )
+    return request, note
+
+
+def explain_file(calls: list[Recorded]) -> Iterator[str]:
+    blocked = []
+    for call in calls:
+        found = cors_request(call)
+        if found is None:
+            continue
+        request, note = found
+        what = f"preflight for {request.request_method}" if request.is_preflight else request.method
+        yield f"{what} {request.url} from {request.origin}{note}"
+        if call.status <= 0 or not call.response_headers:
+            error = f" ({call.error})" if call.error else ""
+            yield (
+                f"  the file has no response headers for it (status {call.status}{error}): the browser did not "
+                "hand them over, which happens when it blocks a call. Why cannot be told from this file: record "
+                "with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see them."
+            )
+            continue
+        judgement = judge(request, call.status, call.response_headers)
+        sides = dict(judgement.sides)
+        yield f"  answered {call.status}" + (f" ({call.error})" if call.error else "")
+        for mode, result in sides.items():
+            label = "" if len(sides) == 1 else "without credentials: " if mode == "omit" else "credentials 'include': "
+            if result.blocked:
+                yield f"  {label}blocked: {result.chromium}"
+                yield f"    Firefox: {result.firefox}"
+                yield f"    fix on the server: {result.fix}"
+            else:
+                yield f"  {label}passes"
+        if credentials_modes(request) != ("include",):
+            yield "  (the file does not show the credentials mode: both are judged)"
+        if judgement.blocking is not None:
+            blocked.append(request)
+    if blocked:
+        yield ""
+        yield "A rules.yaml that would unblock the blocked calls:"
+        yield from suggest_rules([observed_call(request) for request in blocked]).splitlines()

@@ -1,0 +1,5 @@
+"""The `-s` script of an installed cors-addon: `mitmproxy -s "$(cors-addon script)"` (mitmweb, mitmdump too)."""
+
+from addon.mitm import CorsAddon
+
+addons = [CorsAddon()]

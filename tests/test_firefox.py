@@ -1,0 +1,92 @@
+"""Firefox ESR enforces CORS through a real mitmdump with the addon: its console's reason codes must be the
+ones the addon's log line claims for Firefox, in the same order."""
+
+import re
+
+import pytest
+from browser import PageServer
+from firefox import Firefox, firefox_path
+from proxy import Mitmdump
+from upstream import Upstream
+
+pytestmark = pytest.mark.browser
+
+RULES = """
+rules:
+  - name: open
+    hosts: ["127.0.0.1:{api}"]
+    paths: ["/open/**"]
+  - name: only-get
+    hosts: ["127.0.0.1:{api}"]
+    paths: ["/only-get/**"]
+    allow_methods: [GET]
+"""
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    firefox_path()
+    folder = tmp_path_factory.mktemp("firefox")
+    with Upstream() as api, Upstream() as uncovered:
+        rules = folder / "rules.yaml"
+        rules.write_text(RULES.format(api=api.port))
+        page = PageServer()
+        with Mitmdump(folder, "--set", f"cors_rules={rules}") as proxy:
+            firefox = Firefox(proxy.port)
+            try:
+                firefox.goto(page.origin + "/")
+                yield {"firefox": firefox, "proxy": proxy, "api": api, "uncovered": uncovered, "page": page}
+            finally:
+                firefox.close()
+                page.close()
+
+
+_counter = iter(range(10**6))
+
+
+def url(setup, path, which="api"):
+    return f"http://127.0.0.1:{setup[which].port}{path}{'&' if '?' in path else '?'}n={next(_counter)}"
+
+
+def codes(console):
+    """Firefox's categories carry a version suffix (CORSMissingAllowOrigin2): the codes MDN names."""
+    return [re.sub(r"\d+$", "", category) for category, _ in console]
+
+
+def claimed(proxy, target):
+    line = proxy.wait_for(f" {target} from ")
+    return line.split("(Firefox: ", 1)[1].split(")", 1)[0].split(", ")
+
+
+def test_allowed_call(setup):
+    result = setup["firefox"].fetch(url(setup, "/open/items"))
+    assert result["ok"] and result["status"] == 200, result
+    assert result["console"] == []
+
+
+@pytest.mark.parametrize(
+    "path, which, init",
+    [
+        ("/items", "uncovered", {}),  # no Access-Control-Allow-Origin at all
+        ("/configured?h=Access-Control-Allow-Origin:http://a.example,%20https://b.example", "uncovered", {}),
+        ("/only-get/items", "api", {"method": "PUT", "body": "x"}),  # a preflight the rule refuses
+        ("/configured?pstatus=302&ph=Location:/elsewhere", "uncovered", {"method": "PUT", "body": "x"}),
+    ],
+    ids=["missing-allow-origin", "two-origins-in-one-header", "refused-preflight", "redirected-preflight"],
+)
+def test_blocked_calls_have_the_reason_codes_the_addon_claims(setup, path, which, init):
+    target = url(setup, path, which)
+    result = setup["firefox"].fetch(target, **init)
+    assert not result["ok"], result
+    assert codes(result["console"]) == claimed(setup["proxy"], target), result["console"]
+
+
+def test_a_credentialed_call_firefox_blocks_is_reported_as_blocked_if_credentialed(setup):
+    """Firefox sends no Sec-Fetch-Storage-Access: the addon cannot see the credentials mode and says both."""
+    target = url(setup, "/open/me")
+    result = setup["firefox"].fetch(target, credentials="include")
+    assert not result["ok"], result
+    line = setup["proxy"].wait_for(f"CORS GET {target} from ")
+    assert "if the page sends credentials: 'include', the browser will block: " in line
+    claim = line.split("(Firefox: ", 1)[1].split(")", 1)[0].split(", ")
+    assert codes(result["console"]) == claim == ["CORSMissingAllowCredentials"]

@@ -1,0 +1,143 @@
+"""The offline doctor: HAR and flow files, recorded at test time by a real Chromium and a real mitmdump."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from browser import PageServer, launch, require_chromium
+from http_client import send
+from proxy import ROOT, Mitmdump, run_to_exit
+from upstream import Upstream
+
+from addon.offline import Recorded, explain_file, read_har
+
+ORIGIN = "http://localhost:3000"
+
+
+def explain(path):
+    return subprocess.run(
+        [sys.executable, "-m", "addon", "explain", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def test_a_devtools_style_har_is_explained_with_both_browsers_words():
+    """DevTools' export keeps blocked simple calls with their real status and wire headers, and _error."""
+    har = {
+        "log": {
+            "entries": [
+                {
+                    "request": {
+                        "method": "GET",
+                        "url": "http://127.0.0.1:5000/items",
+                        "headers": [{"name": "Origin", "value": ORIGIN}, {"name": "Cookie", "value": "s=1"}],
+                    },
+                    "response": {"status": 200, "headers": [{"name": "Access-Control-Allow-Origin", "value": "*"}]},
+                    "_error": "net::ERR_FAILED",
+                },
+                {
+                    "request": {"method": "GET", "url": "http://localhost:3000/app.js", "headers": []},
+                    "response": {"status": 200, "headers": []},
+                },
+            ]
+        }
+    }
+    lines = list(explain_file(read_har(json.dumps(har))))
+    assert lines[:5] == [
+        f"GET http://127.0.0.1:5000/items from {ORIGIN}",
+        "  answered 200 (net::ERR_FAILED)",
+        f"  blocked: Access to fetch at 'http://127.0.0.1:5000/items' from origin '{ORIGIN}' has been blocked by CORS "
+        "policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
+        "when the request's credentials mode is 'include'.",
+        "    Firefox: CORSNotSupportingCredentials",
+        "    fix on the server: send the exact origin (Access-Control-Allow-Origin: http://localhost:3000) and "
+        "Access-Control-Allow-Credentials: true instead of '*'",
+    ]
+    assert "A rules.yaml that would unblock the blocked calls:" in lines
+    assert "    allow_credentials: true" in lines
+
+
+def test_a_call_without_its_response_is_not_given_a_verdict():
+    call = Recorded("GET", "http://127.0.0.1:5000/x", [("Referer", "http://localhost:3000/")], -1, [])
+    lines = list(explain_file([call]))
+    assert lines[0] == (
+        "GET http://127.0.0.1:5000/x from http://localhost:3000 (the file has no Origin header: taken from the Referer)"
+    )
+    assert lines[1].startswith("  the file has no response headers for it (status -1)")
+    assert not any("blocked:" in line or "passes" in line for line in lines)
+
+
+def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path):
+    for content in (b"{not json", b"\x00\x01 not flows"):
+        path = tmp_path / "broken.har"
+        path.write_bytes(content)
+        result = explain(path)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"{path}: cannot explain: ")
+    missing = explain(tmp_path / "missing.har")
+    assert missing.returncode == 2 and missing.stderr.startswith(f"{tmp_path / 'missing.har'}: cannot explain: ")
+
+
+@pytest.mark.browser
+def test_a_har_recorded_by_playwright_in_chromium(tmp_path):
+    """Playwright's recorder keeps no preflights and gives a blocked call status -1 and no Origin."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    har = tmp_path / "calls.har"
+    with Upstream() as api, sync_playwright() as playwright:
+        page_server = PageServer()
+        chromium = launch(playwright)
+        try:
+            context = chromium.new_context(record_har_path=str(har))
+            page = context.new_page()
+            page.goto(page_server.origin + "/")
+            blocked = page.evaluate(
+                "url => fetch(url).then(() => 'ok', e => String(e))", f"http://127.0.0.1:{api.port}/x"
+            )
+            passing = page.evaluate("url => fetch(url).then(r => r.status)", f"http://127.0.0.1:{api.port}/acao/star")
+            context.close()
+        finally:
+            chromium.close()
+            page_server.close()
+    assert blocked == "TypeError: Failed to fetch" and passing == 200
+    result = explain(har)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"GET http://127.0.0.1:{api.port}/x from {page_server.origin}" in out
+    assert "the file has no response headers for it (status -1" in out
+    assert f"GET http://127.0.0.1:{api.port}/acao/star from {page_server.origin}" in out
+    assert "  without credentials: passes" in out
+    assert "credentials 'include': blocked: Access to fetch at" in out
+
+
+def test_a_flow_file_written_by_mitmdump(tmp_path):
+    flows = tmp_path / "flows.mitm"
+    with Upstream() as api:
+        with Mitmdump(tmp_path, "--set", "cors_mode=off", "-w", str(flows)) as proxy:
+            url = f"http://127.0.0.1:{api.port}/items"
+            assert send("GET", url, {"Origin": ORIGIN}, proxy_port=proxy.port).status == 200
+            send("OPTIONS", url, {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"}, proxy_port=proxy.port)
+    result = explain(flows)
+    assert result.returncode == 0, result.stderr
+    assert f"GET {url} from {ORIGIN}" in result.stdout and f"preflight for PUT {url} from {ORIGIN}" in result.stdout
+    assert "No 'Access-Control-Allow-Origin' header is present on the requested resource." in result.stdout
+    assert "    Firefox: CORSMissingAllowOrigin, CORSDidNotSucceed" in result.stdout
+    # The same flows through mitmdump -nr with the addon in audit mode: explained, not changed.
+    replay = run_to_exit(
+        tmp_path,
+        "-n",
+        "-r",
+        str(flows),
+        "--set",
+        "cors_mode=audit",
+        "--set",
+        "cors_rules=" + str(ROOT / "rules.yaml"),
+        "--set",
+        "termlog_verbosity=info",
+    )
+    log = replay.stdout + replay.stderr
+    assert replay.returncode == 0, log
+    assert f"CORS GET {url} from {ORIGIN}: audit: rule 'local-api' would allow" in log
+    assert f"CORS preflight PUT {url} from {ORIGIN}: audit: rule 'local-api' would answer 204" in log
+    assert "server alone: blocked - No 'Access-Control-Allow-Origin' header" in log
