@@ -14,29 +14,50 @@ from .policy import CorsRequest
 from .respond import Outcome
 from .rule import normalize_method
 
+_WANTED = frozenset(
+    {
+        b"origin",
+        b"access-control-request-method",
+        b"access-control-request-headers",
+        b"access-control-request-private-network",
+        b"cookie",
+        b"sec-fetch-storage-access",
+        b"upgrade",
+    }
+)
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", "surrogateescape")
+
 
 def read_request(f: http.HTTPFlow) -> CorsRequest | None:
     """The request as the core sees it; None for WebSocket handshakes (they carry an Origin, but CORS
-    does not apply to them)."""
-    headers = f.request.headers
-    if "upgrade" in headers:
+    does not apply to them). One pass over the raw header fields."""
+    found: dict[bytes, list[bytes]] = {}
+    for name, value in f.request.headers.fields:
+        key = name.lower()
+        if key in _WANTED:
+            found.setdefault(key, []).append(value)
+    if b"upgrade" in found:
         return None
-    origins = headers.get_all("origin")
     request = f.request
-    requested_headers = headers.get_all("access-control-request-headers")
+    requested_method = found.get(b"access-control-request-method")
+    requested_headers = found.get(b"access-control-request-headers")
+    private_network = found.get(b"access-control-request-private-network")
     return CorsRequest(
         method=normalize_method(request.method),
         scheme=request.scheme,
         host=request.host,
         port=request.port,
         path=request.path,
-        origins=tuple(origins),
+        origins=tuple(_text(origin) for origin in found.get(b"origin", ())),
         own_origins=own_origins(f),
-        request_method=headers.get("access-control-request-method"),
-        request_headers=",".join(requested_headers) if requested_headers else None,
-        private_network=headers.get("access-control-request-private-network", "").strip().lower() == "true",
-        carries_credentials="cookie" in headers,
-        storage_access="sec-fetch-storage-access" in headers,
+        request_method=_text(requested_method[0]) if requested_method else None,
+        request_headers=",".join(map(_text, requested_headers)) if requested_headers else None,
+        private_network=private_network is not None and private_network[0].strip().lower() == b"true",
+        carries_credentials=b"cookie" in found,
+        storage_access=b"sec-fetch-storage-access" in found,
     )
 
 

@@ -20,10 +20,11 @@ from mitmproxy import command, ctx, exceptions, flow, http
 from . import commands, flows
 from .defaults import cover_reverse_targets
 from .export import EXPORTERS
+from .memo import Memo
 from .modes import exposed_listen_hosts, reverse_targets
 from .pending import PendingPreflights
-from .policy import Action, Decision, decide
-from .respond import Mode, Outcome, respond
+from .policy import Action, Decision
+from .respond import Mode, Outcome, ServerResponse, respond
 from .rule import Rule
 from .rules import RulesError, RuleSet
 from .rulesfile import RELOAD_INTERVAL, RulesFile, loaded_line
@@ -31,11 +32,23 @@ from .tally import Tally, failure_text
 
 logger = logging.getLogger(__name__)
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+VERBOSITY_OPTIONS = ("termlog_verbosity", "console_eventlog_verbosity")  # mitmdump's terminal, the console's log
+
+
+def shown_level() -> int:
+    """The most verbose level one of this mitmproxy's outputs shows. The addon makes no log line below it:
+    every record costs a dispatch through all addons (mitmproxy's add_log), shown or not."""
+    if "web_port" in ctx.options:  # mitmweb: its event log filters in the browser
+        return logging.DEBUG
+    verbosities = [str(getattr(ctx.options, name)) for name in VERBOSITY_OPTIONS if name in ctx.options]
+    levels = [logging.getLevelName(verbosity.upper()) for verbosity in verbosities]
+    return min((level for level in levels if isinstance(level, int)), default=logging.DEBUG)
 
 
 class CorsAddon:
     def __init__(self) -> None:
         self.rules: RuleSet | None = None  # in force: the last good rules of the file, plus reverse targets
+        self.memo = Memo(RuleSet((), (), ""))  # decisions and outcomes of those rules, worked out once per shape
         self.file_rules: RuleSet | None = None  # the last good rules of the file
         self.file: RulesFile | None = None
         self.mode = Mode.FIX
@@ -70,6 +83,8 @@ class CorsAddon:
         )
 
     def configure(self, updated) -> None:
+        if {*VERBOSITY_OPTIONS, "web_port"} & set(updated):
+            logger.setLevel(shown_level())
         if "cors_mode" in updated:
             try:
                 self.mode = Mode(ctx.options.cors_mode)
@@ -99,6 +114,7 @@ class CorsAddon:
         assert self.file_rules is not None and self.file is not None
         targets = reverse_targets(ctx.options.mode) if ctx.options.cors_reverse_targets else []
         self.rules, covering = cover_reverse_targets(self.file_rules, targets)
+        self.memo = Memo(self.rules)
         for warning in self.file_rules.warnings:
             logger.warning(f"CORS rules: {warning}")
         logger.info(loaded_line(self.file_rules, verb, self.file.why))
@@ -162,13 +178,13 @@ class CorsAddon:
         if cors_request is None:
             return
         self.preflights.arrived(cors_request)
-        decision = decide(cors_request, self.rules, lambda rule: _passes_filter(rule, f))
+        decision = self.memo.decide(cors_request, lambda rule: _passes_filter(rule, f))
         if decision is None:
             return
         if decision.action is Action.ANSWER and self.mode is Mode.FIX:
             outcome = respond(decision, None)
             flows.answer(f, outcome)
-            self._show(f, outcome)
+            self._show(f, outcome, None)
         else:
             self.decisions[f] = (decision, self.mode)
 
@@ -178,17 +194,18 @@ class CorsAddon:
             return
         decision, mode = entry
         response = f.response
-        outcome = respond(decision, response.status_code, list(response.headers.items(multi=True)), mode)
+        headers = tuple(response.headers.items(multi=True))
+        outcome = self.memo.respond(decision, response.status_code, headers, mode)
         flows.apply(outcome, response)
-        self._show(f, outcome)
+        self._show(f, outcome, (response.status_code, headers))
 
-    def _show(self, f: http.HTTPFlow, outcome: Outcome) -> None:
+    def _show(self, f: http.HTTPFlow, outcome: Outcome, server_response: ServerResponse | None) -> None:
         if outcome.shown is None:  # not a CORS exchange: nothing to say about it
             return
         logger.log(LEVELS[outcome.level], outcome.line)
         f.comment = f"{f.comment}\n{outcome.comment}" if f.comment else outcome.comment
         f.marked = outcome.mark
-        f.metadata["cors"] = outcome.metadata()
+        f.metadata["cors"] = outcome.metadata(server_response)
         self.tally.add(outcome.tally)
         self.preflights.passed(outcome.shown, time.monotonic())
 

@@ -43,7 +43,7 @@ class CorsRequest:
     request_headers: str | None = None  # Access-Control-Request-Headers, raw
     private_network: bool = False  # Access-Control-Request-Private-Network: true
     carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
-    storage_access: bool = False  # Sec-Fetch-Storage-Access: Chromium's mark of a cross-site "include" call
+    storage_access: bool = False  # Sec-Fetch-Storage-Access: the browser's mark of a cross-site "include" call
 
     @property
     def url(self) -> str:

@@ -40,7 +40,6 @@ class Outcome:
     add: tuple[tuple[str, str], ...]  # fields to append (the whole response when the proxy answers)
     empty_body: bool  # the status was repaired into one that has no body
     headers_set: tuple[tuple[str, str], ...]  # the CORS headers the addon wrote (without Vary)
-    server_response: ServerResponse | None  # what the server sent; None: not asked
     level: Level
     summary: str
     line: str
@@ -48,17 +47,19 @@ class Outcome:
     mark: str
     tally: TallyItem
 
-    def metadata(self) -> dict[str, object]:
-        """flow.metadata["cors"]: plain data, a new dict each call."""
+    def metadata(self, server_response: ServerResponse | None) -> dict[str, object]:
+        """flow.metadata["cors"] for a flow whose server sent `server_response` (None: not asked): plain data,
+        a new dict each call."""
         if self.shown is None:
             return {}
-        return report.metadata(self.shown, self.summary, self.headers_set, self.server_response)
+        return report.metadata(self.shown, self.summary, self.headers_set, server_response)
 
 
 def credentials_modes(request: CorsRequest) -> tuple[Credentials, ...]:
     """The credentials modes the request may have been sent with. A Cookie proves "include", and so does
-    Chromium's Sec-Fetch-Storage-Access; their absence proves nothing (no cookie yet, a same-site call,
-    Firefox), and a preflight never shows the mode of the call it asks for."""
+    Sec-Fetch-Storage-Access (Chromium 156 and Firefox ESR 153 send it on a cross-site "include" call);
+    their absence proves nothing (no cookie yet, a same-site call, an older browser), and a preflight
+    never shows the mode of the call it asks for."""
     if not request.is_preflight and (request.carries_credentials or request.storage_access):
         return ("include",)
     return ("omit", "include")
@@ -98,17 +99,17 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
         shown = report.Shown(
             decision, decision.preflight_status, None, None, judge(decision.request, decision.preflight_status, answer)
         )
-        return _outcome(shown, (), answer, False, decision.headers, None)
+        return _outcome(shown, (), answer, False, decision.headers)
     if decision.action is Action.VARY_ONLY:
         vary = _merged_vary(headers, decision) if mode is Mode.FIX else None
         return Outcome(
-            None, status, ("vary",) if vary else (), _vary_field(vary), False, (), None, "debug", "", "", "", "", ()
+            None, status, ("vary",) if vary else (), _vary_field(vary), False, (), "debug", "", "", "", "", ()
         )
     server = judge(decision.request, status, headers)
     if mode is Mode.FIX and decision.action is Action.REFUSE:
         vary = _merged_vary(headers, decision)
         shown = report.Shown(decision, status, status, server, server, False, vary_added=vary is not None)
-        return _outcome(shown, ("vary",) if vary else (), _vary_field(vary), False, (), (status, tuple(headers)))
+        return _outcome(shown, ("vary",) if vary else (), _vary_field(vary), False, ())
     if mode is Mode.FIX and decision.action in (Action.REPAIR, Action.ALLOW):
         written = cors_headers(decision, headers)
         vary = _merged_vary(headers, decision)
@@ -124,9 +125,9 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
         kept = [(name, value) for name, value in headers if name.lower() not in dropped]
         browser = judge(decision.request, final, [*kept, *added])
         shown = report.Shown(decision, final, status, server, browser, False, _suggestion(decision, browser))
-        return _outcome(shown, tuple(sorted(dropped)), added, final != status, written, (status, tuple(headers)))
+        return _outcome(shown, tuple(sorted(dropped)), added, final != status, written)
     shown = report.Shown(decision, status, status, server, server, mode is Mode.AUDIT, _suggestion(decision, server))
-    return _outcome(shown, (), (), False, (), (status, tuple(headers)))
+    return _outcome(shown, (), (), False, ())
 
 
 def _outcome(
@@ -135,7 +136,6 @@ def _outcome(
     add: tuple[tuple[str, str], ...],
     empty_body: bool,
     headers_set: tuple[tuple[str, str], ...],
-    server_response: ServerResponse | None,
 ) -> Outcome:
     summary = report.summary(shown)
     level: Level = "warning" if shown.noteworthy else "debug" if shown.decision.action is Action.UNTOUCHED else "info"
@@ -146,7 +146,6 @@ def _outcome(
         add,
         empty_body,
         headers_set,
-        server_response,
         level,
         summary,
         report.log_line(shown, summary),

@@ -119,8 +119,12 @@ class Judgement:
 
     @property
     def blocking(self) -> Verdict | None:
-        """The verdict of a side that blocks ("include" first), None when no side does."""
-        return next((v for mode, v in sorted(self.sides, key=lambda side: side[0] != "include") if v.blocked), None)
+        """The verdict to show of a side that blocks, None when no side does: when all block, the default
+        mode's ("omit": a fetch() without credentials); else the one that blocks ("include")."""
+        blocked = [(mode, v) for mode, v in self.sides if v.blocked]
+        if not blocked:
+            return None
+        return next((v for mode, v in blocked if mode == "omit"), blocked[0][1])
 
     @property
     def credentials(self) -> Credentials | Literal["unknown"]:
@@ -204,21 +208,32 @@ def _parse_list(value: str | None) -> list[str] | None:
     return items if all(TOKEN.match(item) for item in items) else None
 
 
+def _origin_check(ex: Exchange) -> None:
+    cors_check(
+        ex.origin,
+        ex.credentials,
+        ex.header("access-control-allow-origin"),
+        ex.header("access-control-allow-credentials"),
+        ex.count("access-control-allow-origin"),
+    )
+
+
 def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
     if ex.status in REDIRECT_STATUSES:
+        # Chromium refuses the redirect first; Firefox (ESR 153) runs the origin check on it first, and
+        # then reports the failed call twice.
+        try:
+            _origin_check(ex)
+            firefox = "CORSExternalRedirectNotAllowed, CORSPreflightDidNotSucceed"
+        except _Blocked as e:
+            firefox = f"{e.firefox}, {PREFLIGHT_FAILED_CALL}"
         raise _Blocked(
             PREFLIGHT_PREFIX + "Redirect is not allowed for a preflight request.",
-            "CORSExternalRedirectNotAllowed, CORSPreflightDidNotSucceed",
+            firefox,
             "answer OPTIONS at this URL itself; a preflight must not redirect",
         )
     try:
-        cors_check(
-            ex.origin,
-            ex.credentials,
-            ex.header("access-control-allow-origin"),
-            ex.header("access-control-allow-credentials"),
-            ex.count("access-control-allow-origin"),
-        )
+        _origin_check(ex)
     except _Blocked as e:
         raise _Blocked(PREFLIGHT_PREFIX + e.reason, e.firefox, e.fix) from None
     steps.append(
@@ -271,13 +286,7 @@ def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
 
 
 def _actual_checks(ex: Exchange, steps: list[str]) -> None:
-    cors_check(
-        ex.origin,
-        ex.credentials,
-        ex.header("access-control-allow-origin"),
-        ex.header("access-control-allow-credentials"),
-        ex.count("access-control-allow-origin"),
-    )
+    _origin_check(ex)
     steps.append("CORS check (Access-Control-Allow-Origin" + (", -Credentials" if ex.credentials else "") + "): passes")
     location = ex.header("location")
     if ex.status in REDIRECT_STATUSES and location:

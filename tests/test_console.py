@@ -25,7 +25,9 @@ def console(tmp_path):
     port = free_port()
     with Upstream() as api:
         rules = tmp_path / "rules.yaml"
-        rules.write_text(f'rules:\n  - name: console-api\n    hosts: ["127.0.0.1:{api.port}"]\n')
+        rules.write_text(
+            f'rules:\n  - name: console-api\n    hosts: ["127.0.0.1:{api.port}"]\n    allow_credentials: true\n'
+        )
         command = (
             f"TERM=xterm-256color {mitm_binary('mitmproxy')} -s {ROOT / 'cors_addon.py'} "
             f"--listen-host 127.0.0.1 -p {port} --set confdir={tmp_path} --set cors_rules={rules} "
