@@ -44,6 +44,10 @@ class Memo:
         self._decisions: dict[CorsRequest, Decision | None] = {}
         self._outcomes: dict[tuple[Hashable, ...], Outcome] = {}
 
+    def __len__(self) -> int:
+        """Decisions and outcomes held."""
+        return len(self._decisions) + len(self._outcomes)
+
     def decide(self, request: CorsRequest, passes_filter: FilterCheck) -> Decision | None:
         if any(rule.filter is not None for _, rule in self.rules.index.candidates(request.host.lower())):
             return decide(request, self.rules, passes_filter)  # a filter looks at each flow itself

@@ -9,6 +9,7 @@ before the headers leave. Nothing about CORS is decided here.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import sys
 import time
@@ -143,8 +144,10 @@ class CorsAddon:
         lines = self.tally.lines()
         for line in lines:
             logger.info(line)
-        if lines and "console_eventlog_verbosity" in ctx.options:  # the console's event log closes with it
-            print("\n".join(lines), file=sys.stderr)
+        if lines and "console_eventlog_verbosity" in ctx.options:
+            # The console's event log closes with it, and its screen is restored after the addons are done:
+            # the summary is printed once the process exits, onto the terminal the user sees.
+            atexit.register(print, "\n".join(lines), file=sys.stderr)
 
     async def _watch_rules(self) -> None:
         while True:

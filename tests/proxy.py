@@ -22,25 +22,19 @@ def mitm_binary(name: str = "mitmdump") -> str:
     return str(beside_python) if beside_python.exists() else (shutil.which(name) or name)
 
 
+def mitmdump_command(confdir: Path, *args: str, binary: str = "mitmdump") -> list[str]:
+    """The addon in mitmdump (or mitmweb) on 127.0.0.1, a free port, loopback only."""
+    return [
+        mitm_binary(binary), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1", "-p", "0",
+        "--set", f"confdir={confdir}", *LOOPBACK_ONLY, *args,
+    ]  # fmt: skip
+
+
 class Mitmdump:
     """mitmdump -s cors_addon.py on 127.0.0.1, a free port; `log` collects its output lines."""
 
     def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump", verbosity: str = "debug"):
-        self.command = [
-            mitm_binary(binary),
-            "-s",
-            str(ROOT / "cors_addon.py"),
-            "--listen-host",
-            "127.0.0.1",
-            "-p",
-            "0",
-            "--set",
-            f"confdir={confdir}",
-            "--set",
-            f"termlog_verbosity={verbosity}",
-            *LOOPBACK_ONLY,
-            *args,
-        ]
+        self.command = mitmdump_command(confdir, "--set", f"termlog_verbosity={verbosity}", *args, binary=binary)
         self.lines: list[str] = []
         self.port = None
         self.process = None
@@ -104,17 +98,5 @@ class Mitmdump:
 
 def run_to_exit(confdir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     """Run mitmdump with the addon, expecting it to exit by itself (a start-up error)."""
-    command = [
-        mitm_binary(),
-        "-s",
-        str(ROOT / "cors_addon.py"),
-        "--listen-host",
-        "127.0.0.1",
-        "-p",
-        "0",
-        "--set",
-        f"confdir={confdir}",
-        *LOOPBACK_ONLY,
-        *args,
-    ]
+    command = mitmdump_command(confdir, *args)
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)

@@ -31,7 +31,7 @@ def console(tmp_path):
         command = (
             f"TERM=xterm-256color {mitm_binary('mitmproxy')} -s {ROOT / 'cors_addon.py'} "
             f"--listen-host 127.0.0.1 -p {port} --set confdir={tmp_path} --set cors_rules={rules} "
-            f"--set console_eventlog_verbosity=info {shlex.join(LOOPBACK_ONLY)}"
+            f"--set console_eventlog_verbosity=info {shlex.join(LOOPBACK_ONLY)} 2>>{tmp_path / 'stderr.txt'}"
         )
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "50", command], check=True)
         # Keep the pane once mitmproxy exits: what it prints after the console closes stays readable.
@@ -91,10 +91,13 @@ def test_commands_in_the_console(console):
     wait_for(screen, f'hosts: ["127.0.0.1:{api.port}"]')
 
 
-def test_the_summary_is_left_on_the_terminal_when_the_console_closes(console):
+def test_the_summary_is_left_on_the_terminal_when_the_console_closes(console, tmp_path):
+    """The console's event log closes with it: the summary is printed to the terminal (stderr) after it."""
     api, port, screen, keys = console
     send("GET", f"http://127.0.0.1:{api.port}/items", {"Origin": "http://localhost:3000"}, proxy_port=port)
     wait_for(screen, "/items")
     keys(":")
     keys("console.exit", "Enter")
-    wait_for(screen, f"CORS summary: http://localhost:3000 -> 127.0.0.1:{api.port}: 1 fixed")
+    wait_for(screen, "Pane is dead")
+    printed = (tmp_path / "stderr.txt").read_text()
+    assert f"CORS summary: http://localhost:3000 -> 127.0.0.1:{api.port}: 1 fixed" in printed
