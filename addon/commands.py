@@ -34,7 +34,16 @@ def explain_flows(flows: Sequence[flow.Flow]) -> str:
         server = exchange(request, saved["status"], [tuple(h) for h in saved["headers"]], known) if saved else final
         changed = bool(saved and meta.get("headers_set"))
         answered = meta.get("outcome") == "answered" and not meta.get("audit")
-        blocks.append(explain(server, final if changed else None, meta.get("summary"), answered, known))
+        blocks.append(
+            explain(
+                server,
+                final if changed else None,
+                meta.get("summary"),
+                answered,
+                known,
+                _cookie_lines(meta.get("cookies")),
+            )
+        )
     if not blocks:
         return "No cross-origin flows with a response among these."
     return "\n\n".join("\n".join(block) for block in blocks)
@@ -49,3 +58,15 @@ def rule_for_flows(flows: Sequence[flow.Flow]) -> str:
     if not calls:
         return "# No cross-origin flows among these."
     return suggest_rules(calls)
+
+
+def _cookie_lines(cookies: dict | None) -> list[str]:
+    if not cookies:
+        return []
+    site = "cross-site" if cookies["cross_site"] else "same-site"
+    lines = [
+        f"cookie {d['name']}: the browser drops it ({d['reason']}: {d['why']}); fix: {d['fix']}"
+        for d in cookies["dropped"]
+    ]
+    lines += [f"cookie {name}: rewritten into one the browser keeps" for name in cookies["rewritten"]]
+    return [f"{line} ({site}, by {cookies['decided_by']})" for line in lines]

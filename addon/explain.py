@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .verdict import Exchange, Verdict, verdict
@@ -15,6 +16,7 @@ def explain(
     decision_summary: str | None,
     answered_by_proxy: bool = False,
     credentials_known: bool = True,
+    cookies: Sequence[str] = (),
 ) -> list[str]:
     """`server`: what the server sent (or the proxy, when it answered a preflight itself);
     `final`: what the browser got, when the addon changed the server's response.
@@ -40,6 +42,7 @@ def explain(
         )
         if included.blocked:
             lines += _blocked_lines(included, "    ")
+    lines += [f"  {line}" for line in cookies]
     if decision_summary:
         lines.append(f"  addon: {decision_summary}")
     if final is not None:

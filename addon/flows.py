@@ -22,6 +22,7 @@ _WANTED = frozenset(
         b"access-control-request-private-network",
         b"cookie",
         b"sec-fetch-storage-access",
+        b"sec-fetch-site",
         b"upgrade",
     }
 )
@@ -58,6 +59,7 @@ def read_request(f: http.HTTPFlow) -> CorsRequest | None:
         private_network=private_network is not None and private_network[0].strip().lower() == b"true",
         carries_credentials=b"cookie" in found,
         storage_access=b"sec-fetch-storage-access" in found,
+        fetch_site=_text(found[b"sec-fetch-site"][0]) if b"sec-fetch-site" in found else None,
     )
 
 

@@ -20,7 +20,7 @@ from .rules import RuleSet
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 KEPT = 1024  # shapes per memo
-READ_VALUES = ("access-control-", "vary", "location")  # the response fields whose values respond reads
+READ_VALUES = ("access-control-", "vary", "location", "set-cookie")  # the fields whose values respond reads
 
 
 def response_shape(headers: Sequence[tuple[str, str]], decision: Decision) -> tuple[Hashable, ...]:

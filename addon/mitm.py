@@ -22,7 +22,7 @@ from . import commands, flows
 from .defaults import cover_reverse_targets
 from .export import EXPORTERS
 from .memo import Memo
-from .modes import exposed_listen_hosts, reverse_targets
+from .modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level
 from .pending import PendingPreflights
 from .policy import Action, Decision
 from .respond import Mode, Outcome, ServerResponse, respond
@@ -33,17 +33,6 @@ from .tally import Tally, failure_text
 
 logger = logging.getLogger(__name__)
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
-VERBOSITY_OPTIONS = ("termlog_verbosity", "console_eventlog_verbosity")  # mitmdump's terminal, the console's log
-
-
-def shown_level() -> int:
-    """The most verbose level one of this mitmproxy's outputs shows. The addon makes no log line below it:
-    every record costs a dispatch through all addons (mitmproxy's add_log), shown or not."""
-    if "web_port" in ctx.options:  # mitmweb: its event log filters in the browser
-        return logging.DEBUG
-    verbosities = [str(getattr(ctx.options, name)) for name in VERBOSITY_OPTIONS if name in ctx.options]
-    levels = [logging.getLevelName(verbosity.upper()) for verbosity in verbosities]
-    return min((level for level in levels if isinstance(level, int)), default=logging.DEBUG)
 
 
 class CorsAddon:
@@ -85,7 +74,7 @@ class CorsAddon:
 
     def configure(self, updated) -> None:
         if {*VERBOSITY_OPTIONS, "web_port"} & set(updated):
-            logger.setLevel(shown_level())
+            logger.setLevel(shown_level(ctx.options))
         if "cors_mode" in updated:
             try:
                 self.mode = Mode(ctx.options.cors_mode)
@@ -124,12 +113,9 @@ class CorsAddon:
 
     def running(self) -> None:
         self.started = True
-        exposed = exposed_listen_hosts(ctx.options.mode, ctx.options.listen_host)
-        if exposed and ctx.options.server:  # with -n (reading flows from a file) nothing listens
-            logger.warning(
-                f"CORS: mitmproxy listens on {', '.join(exposed)}: anyone on this network can use this proxy "
-                "to reach the APIs the rules open. Add --listen-host 127.0.0.1 unless other machines must use it."
-            )
+        warning = exposure_warning(ctx.options.mode, ctx.options.listen_host)
+        if warning and ctx.options.server:  # with -n (reading flows from a file) nothing listens
+            logger.warning(warning)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (taddons tests): no watcher

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .cookies import examine
 from .patterns import DEFAULT_PORTS, Origin, format_host, parse_origin
 from .policy import CorsRequest
 from .respond import credentials_modes, judge
@@ -125,6 +126,7 @@ def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
         request_headers=requested,
         carries_credentials=_header(call.request_headers, "cookie") is not None,
         storage_access=_header(call.request_headers, "sec-fetch-storage-access") is not None,
+        fetch_site=_header(call.request_headers, "sec-fetch-site"),
     )
     return request, note
 
@@ -159,6 +161,9 @@ def explain_file(calls: list[Recorded]) -> Iterator[str]:
                 yield f"  {label}passes"
         if credentials_modes(request) != ("include",):
             yield "  (the file does not show the credentials mode: both are judged)"
+        cookies, _ = examine(request, call.response_headers, rewrite=False)
+        for cookie in cookies.dropped if cookies else ():
+            yield f"  cookie {cookie.name}: the browser drops it ({cookie.reason}: {cookie.words}); fix: {cookie.fix}"
         if judgement.blocking is not None:
             blocked.append(request)
     if blocked:

@@ -44,6 +44,7 @@ class CorsRequest:
     private_network: bool = False  # Access-Control-Request-Private-Network: true
     carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
     storage_access: bool = False  # Sec-Fetch-Storage-Access: the browser's mark of a cross-site "include" call
+    fetch_site: str | None = None  # Sec-Fetch-Site, where the browser sent it
 
     @property
     def url(self) -> str:
@@ -81,6 +82,7 @@ class Decision:
     detail: str = ""  # the short summary shown in brackets in the log line
     expose_all_names: bool = False  # expose "*" with credentials: list the response's header names
     preflight_status: int = 204
+    rewrite_cookies: bool = False  # the rule rewrites Set-Cookie the browser would drop cross-site
 
     @property
     def kind(self) -> Kind:
@@ -233,4 +235,5 @@ def _decide_actual(rule: Rule, request: CorsRequest) -> Decision:
         vary=tuple(vary),
         detail=detail,
         expose_all_names=expose_all_names,
+        rewrite_cookies=rule.rewrite_cookies,
     )

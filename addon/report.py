@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .cookies import CookieReport
 from .policy import Action, Decision
 from .tally import TallyItem, tally_key
 from .verdict import Judgement
@@ -31,6 +32,7 @@ class Shown:
     audit: bool = False
     suggestion: str = ""  # a rule that would fix an uncovered, blocked call
     vary_added: bool = False  # a refused call: only Vary: Origin was added
+    cookies: CookieReport | None = None  # the response's Set-Cookie fields, on a covered host
 
     @property
     def mark(self) -> str:
@@ -44,9 +46,11 @@ class Shown:
 
     @property
     def noteworthy(self) -> bool:
-        """Worth a warning: the browser will block, or the rule refused."""
+        """Worth a warning: the browser will block, the rule refused, or the browser drops a cookie."""
         d = self.decision
-        return d.action is Action.REFUSE or self.browser.blocked or bool(d.reason and d.action is not Action.UNTOUCHED)
+        if d.action is Action.REFUSE or self.browser.blocked or bool(self.cookies and self.cookies.dropped):
+            return True
+        return bool(d.reason and d.action is not Action.UNTOUCHED)
 
 
 def outcome_text(shown: Shown) -> str:
@@ -108,7 +112,25 @@ def verdict_text(shown: Shown) -> str:
         parts.append(f"rule '{rule}' fixed it")
     if shown.suggestion:
         parts.append(f"a rule that would fix it: {shown.suggestion}")
+    if shown.cookies is not None:
+        parts += cookie_text(shown.cookies)
     return "; ".join(parts)
+
+
+def cookie_text(cookies: CookieReport) -> list[str]:
+    parts = []
+    if cookies.dropped:
+        each = ", ".join(f"{d.name} ({d.reason}: {d.words})" for d in cookies.dropped)
+        parts.append(
+            f"cookies the browser drops ({'cross-site' if cookies.cross_site else 'same-site'}, by "
+            f"{cookies.decided_by}): {each}; fix: {cookies.dropped[0].fix}"
+        )
+    if cookies.rewritten:
+        parts.append(
+            f"cookies rewritten so the browser keeps them (host-only, SameSite=None; Secure; Partitioned): "
+            f"{', '.join(cookies.rewritten)}"
+        )
+    return parts
 
 
 def _blocked_words(judgement: Judgement) -> str:
@@ -153,6 +175,7 @@ def metadata(
         else {"status": server_response[0], "headers": [list(field) for field in server_response[1]]},
         "server_verdict": shown.server.as_dict() if shown.server else None,
         "browser_verdict": shown.browser.as_dict(),
+        "cookies": shown.cookies.as_dict() if shown.cookies else None,
     }
 
 

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Literal
 
 from . import report
+from .cookies import examine
 from .policy import Action, CorsRequest, Decision, requested_header_names
 from .rule import NEVER_EXPOSED
 from .suggest import inline_rule, observed_call
@@ -106,17 +107,26 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
             None, status, ("vary",) if vary else (), _vary_field(vary), False, (), "debug", "", "", "", "", ()
         )
     server = judge(decision.request, status, headers)
+    fixes = mode is Mode.FIX and decision.action in (Action.REPAIR, Action.ALLOW)
+    cookies, cookie_fields = (
+        examine(decision.request, list(headers), fixes and decision.rewrite_cookies)
+        if decision.action is not Action.UNTOUCHED
+        else (None, ())
+    )
     if mode is Mode.FIX and decision.action is Action.REFUSE:
         vary = _merged_vary(headers, decision)
-        shown = report.Shown(decision, status, status, server, server, False, vary_added=vary is not None)
+        shown = report.Shown(decision, status, status, server, server, False, "", vary is not None, cookies)
         return _outcome(shown, ("vary",) if vary else (), _vary_field(vary), False, ())
-    if mode is Mode.FIX and decision.action in (Action.REPAIR, Action.ALLOW):
+    if fixes:
         written = cors_headers(decision, headers)
         vary = _merged_vary(headers, decision)
         dropped = {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
         if vary is not None:
             dropped.add("vary")
         added = (*written, *_vary_field(vary))
+        if cookie_fields:  # all of them again, in their order, the dropped ones rewritten
+            dropped.add("set-cookie")
+            added = (*added, *cookie_fields)
         final = _repaired_status(decision, status)
         if final != status:  # the repaired answer has no body: the server's body framing goes too
             dropped |= {name.lower() for name, _ in headers if name.lower() in BODY_FRAMING}
@@ -124,9 +134,13 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
                 added = (*added, ("Content-Length", "0"))
         kept = [(name, value) for name, value in headers if name.lower() not in dropped]
         browser = judge(decision.request, final, [*kept, *added])
-        shown = report.Shown(decision, final, status, server, browser, False, _suggestion(decision, browser))
+        shown = report.Shown(
+            decision, final, status, server, browser, False, _suggestion(decision, browser), cookies=cookies
+        )
         return _outcome(shown, tuple(sorted(dropped)), added, final != status, written)
-    shown = report.Shown(decision, status, status, server, server, mode is Mode.AUDIT, _suggestion(decision, server))
+    shown = report.Shown(
+        decision, status, status, server, server, mode is Mode.AUDIT, _suggestion(decision, server), cookies=cookies
+    )
     return _outcome(shown, (), (), False, ())
 
 

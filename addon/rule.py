@@ -46,6 +46,7 @@ class Rule:
     allow_methods_value: str = ""  # the Access-Control-Allow-Methods value when methods are listed
     allow_origin_regex: tuple[re.Pattern[str], ...] = ()  # an Origin matching one of them whole is allowed
     preflight_status: int = 204  # the status of an answered or repaired preflight
+    rewrite_cookies: bool = False  # Set-Cookie the browser drops cross-site are rewritten into ones it keeps
 
     @property
     def allowed_header_names(self) -> tuple[str, ...]:

@@ -610,3 +610,90 @@ def test_a_preflight_whose_call_never_comes_is_reported(configured, caplog):
         "allow_credentials: true on rule 'api' if it should."
     ]
     assert addon.preflights.unanswered(time.monotonic() + 20) == []  # said once
+
+
+COOKIE_RULES = """
+rules:
+  - name: session-api
+    hosts: ["address:22"]
+    allow_origins: [http://localhost:3000]
+    allow_credentials: true
+    rewrite_cookies: true
+  - name: plain-api
+    hosts: ["plain:22"]
+    allow_origins: [http://localhost:3000]
+    allow_credentials: true
+"""
+
+
+def login(addon, host="address", site="cross-site"):
+    flow = cors_flow("POST", host=host, headers=[("Cookie", "old=1"), ("Sec-Fetch-Site", site)])
+    response = tutils.tresp(
+        headers=(
+            (b"Content-Type", b"application/json"),
+            (b"Set-Cookie", b"session=abc; Path=/; HttpOnly; Max-Age=3600"),
+            (b"Set-Cookie", b"kept=1; SameSite=None; Secure; Partitioned"),
+            (b"Set-Cookie", b"theme=dark; Domain=example.com; SameSite=Lax"),
+        )
+    )
+    return run(addon, flow, response)
+
+
+def test_cookies_the_browser_drops_are_named_and_rewritten_where_the_rule_says(write_rules):
+    addon = CorsAddon()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, cors_rules=str(write_rules(COOKIE_RULES)))
+        plain = login(addon, host="plain")
+        assert plain.response.headers.get_all("Set-Cookie") == [
+            "session=abc; Path=/; HttpOnly; Max-Age=3600",
+            "kept=1; SameSite=None; Secure; Partitioned",
+            "theme=dark; Domain=example.com; SameSite=Lax",
+        ]
+        meta = plain.metadata["cors"]["cookies"]
+        assert meta["cross_site"] is True and meta["decided_by"] == "Sec-Fetch-Site: cross-site"
+        assert [(d["name"], d["reason"]) for d in meta["dropped"]] == [
+            ("session", "UserPreferences"),
+            ("theme", "InvalidDomain"),
+        ]
+        assert (
+            "cookies the browser drops (cross-site, by Sec-Fetch-Site: cross-site): session (UserPreferences:"
+            in plain.comment
+            and "fix: rewrite_cookies: true" in plain.comment
+        )
+        explained = addon.explain_flows([plain])
+        assert (
+            "  cookie session: the browser drops it (UserPreferences: a cross-site response's cookie without "
+            "Partitioned: third-party cookies are blocked" in explained
+        )
+        fixed = login(addon)
+        assert fixed.response.headers.get_all("Set-Cookie") == [
+            "session=abc; Path=/; HttpOnly; Max-Age=3600; SameSite=None; Secure; Partitioned",
+            "kept=1; SameSite=None; Secure; Partitioned",
+            "theme=dark; SameSite=None; Secure; Partitioned",
+        ]
+        assert fixed.metadata["cors"]["cookies"]["rewritten"] == ["session", "theme"]
+        assert (
+            "cookies rewritten so the browser keeps them (host-only, SameSite=None; Secure; Partitioned): "
+            "session, theme" in fixed.comment
+        )
+        same_site = login(addon, site="same-site")
+        assert same_site.response.headers.get_all("Set-Cookie")[0] == "session=abc; Path=/; HttpOnly; Max-Age=3600"
+        assert same_site.metadata["cors"]["cookies"]["dropped"] == [
+            {
+                "name": "theme",
+                "reason": "InvalidDomain",
+                "why": "Domain=example.com does not match the host address",
+                "fix": "rewrite_cookies: true on the rule, or have the server send it host-only with SameSite=None; "
+                "Secure; Partitioned",
+            }
+        ]
+
+
+def test_rewrite_cookies_without_credentials_is_a_warning():
+    from addon.rules import parse_rules
+
+    result = parse_rules("rules:\n  - hosts: a.com\n    rewrite_cookies: true\n")
+    assert (
+        len(result.warnings) == 1
+        and "without allow_credentials: true the browser sends no cookie" in result.warnings[0]
+    )

@@ -16,6 +16,10 @@ rules:
   - name: open
     hosts: ["127.0.0.1:{api}", "localhost:{api}"]
     paths: ["/open/**"]
+  - name: session
+    hosts: ["127.0.0.1:{api}"]
+    paths: ["/session/**"]
+    allow_credentials: true
   - name: only-get
     hosts: ["127.0.0.1:{api}"]
     paths: ["/only-get/**"]
@@ -115,3 +119,16 @@ def test_a_cross_site_credentialed_call_is_seen_by_its_storage_access_header(set
     line = setup["proxy"].wait_for(f"CORS GET {target} from ")
     assert "; browser will block: " in line and "fixed it" not in line
     assert codes(result["console"]) == claimed(setup["proxy"], target) == ["CORSMissingAllowCredentials"]
+
+
+def test_firefox_keeps_a_cross_site_session_cookie_without_the_rewrite(setup):
+    """Firefox partitions third-party cookies itself: the session cookie comes back on the next call."""
+    import json
+    from urllib.parse import quote
+
+    cookie = quote("Set-Cookie:ffsession=xyz; Path=/")
+    login = setup["firefox"].fetch(url(setup, f"/session/configured?h={cookie}"), credentials="include")
+    assert login["ok"], login
+    echo = setup["firefox"].fetch(url(setup, "/session/echo"), credentials="include")
+    assert echo["ok"], echo
+    assert "ffsession=xyz" in json.loads(echo["body"])["headers"].get("cookie", "")

@@ -32,7 +32,13 @@ def test_a_devtools_style_har_is_explained_with_both_browsers_words():
                         "url": "http://127.0.0.1:5000/items",
                         "headers": [{"name": "Origin", "value": ORIGIN}, {"name": "Cookie", "value": "s=1"}],
                     },
-                    "response": {"status": 200, "headers": [{"name": "Access-Control-Allow-Origin", "value": "*"}]},
+                    "response": {
+                        "status": 200,
+                        "headers": [
+                            {"name": "Access-Control-Allow-Origin", "value": "*"},
+                            {"name": "Set-Cookie", "value": "s=2; SameSite=Lax"},
+                        ],
+                    },
                     "_error": "net::ERR_FAILED",
                 },
                 {
@@ -53,6 +59,7 @@ def test_a_devtools_style_har_is_explained_with_both_browsers_words():
         "    fix on the server: send the exact origin (Access-Control-Allow-Origin: http://localhost:3000) and "
         "Access-Control-Allow-Credentials: true instead of '*'",
     ]
+    assert any(line.startswith("  cookie s: the browser drops it (UserPreferences: ") for line in lines)
     assert "A rules.yaml that would unblock the blocked calls:" in lines
     assert "    allow_credentials: true" in lines
 

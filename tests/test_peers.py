@@ -91,6 +91,29 @@ rules:
     hosts: ["127.0.0.1:{port}"]
     paths: ["/no-pna/**"]
     allow_origins: "*"
+  - name: with-port
+    hosts: ["127.0.0.1:{port}"]
+    paths: ["/with-port/**"]
+    allow_origins: ["https://localhost:9000"]
+  - name: anchored-regexes
+    hosts: ["127.0.0.1:{port}"]
+    paths: ["/anchored/**"]
+    allow_origin_regex: ['^https://\\w+\\.example\\.org$', '^https://\\w+\\.example\\.com$']
+  - name: auth-forward
+    hosts: ["127.0.0.1:{port}"]
+    paths: ["/auth/**"]
+    allow_origins: "*"
+    allow_credentials: true
+    preflight: forward
+    preflight_status: 200
+  - name: single-origin
+    hosts: ["127.0.0.1:{port}"]
+    paths: ["/single/**"]
+    allow_origins: [http://foo.com]
+  - name: two-origins
+    hosts: ["127.0.0.1:{port}"]
+    paths: ["/two/**"]
+    allow_origins: [http://foo.com, http://bar.com]
   - name: header-case
     hosts: ["127.0.0.1:{port}"]
     paths: ["/header-case/**"]
@@ -381,3 +404,80 @@ def test_app_origins_where_listed(call, origin):
     reply = call("GET", "/apps/", {"Origin": origin})
     assert reply.get("Access-Control-Allow-Origin") == origin
     assert call("GET", "/specific/", {"Origin": origin}).get("Access-Control-Allow-Origin") is None
+
+
+def test_django_invalid_origin_and_wrong_scheme(call):
+    """test_get_invalid_origin, test_get_not_in_allowed_origins_due_to_wrong_scheme."""
+    assert call("GET", "/specific/", {"Origin": "https://example.org]"}).get("Access-Control-Allow-Origin") is None
+    assert call("GET", "/specific/", {"Origin": "http://example.org"}).get("Access-Control-Allow-Origin") is None
+
+
+def test_django_allowed_origin_with_port(call):
+    """test_options_allowed_origins_with_port."""
+    reply = call("OPTIONS", "/with-port/", preflight("https://localhost:9000"))
+    assert reply.get("Access-Control-Allow-Origin") == "https://localhost:9000"
+    assert (
+        call("OPTIONS", "/with-port/", preflight("https://localhost:9001")).get("Access-Control-Allow-Origin") is None
+    )
+
+
+def test_django_allowed_origin_regexes(call):
+    """test_options_adds_origin_when_domain_found_in_allowed_regexes (and _second, and _doesnt_add_...)."""
+    assert (
+        call("OPTIONS", "/anchored/", preflight("https://foo.example.com")).get("Access-Control-Allow-Origin")
+        == "https://foo.example.com"
+    )
+    assert (
+        call("OPTIONS", "/anchored/", preflight("https://foo.example.org")).get("Access-Control-Allow-Origin")
+        == "https://foo.example.org"
+    )
+    assert (
+        call("OPTIONS", "/anchored/", preflight("https://foo.example.net")).get("Access-Control-Allow-Origin") is None
+    )
+
+
+def test_django_auth_view_preflight(call, proxy, api):
+    """test_auth_view_options: a preflight to a view that demands authentication answers 200, with the
+    CORS headers and Content-Length: 0 (here: the server's 401 to the forwarded preflight, repaired)."""
+    reply = call("OPTIONS", "/auth/configured?pstatus=401", preflight())
+    assert (reply.status, reply.body, reply.get("Content-Length")) == (200, b"", "0")
+    assert reply.get("Access-Control-Allow-Origin") == ORIGIN and reply.get("Access-Control-Allow-Credentials")
+    line = proxy.wait_for(f"CORS preflight GET http://127.0.0.1:{api.port}/auth/configured?pstatus=401 from ")
+    assert "its 401 turned into 200" in line
+
+
+def test_django_non_200_statuses_keep_their_cors_headers(call):
+    """test_non_200_headers_still_set."""
+    reply = call("GET", "/auth/status/401", {"Origin": ORIGIN})
+    assert reply.status == 401 and reply.get("Access-Control-Allow-Origin") == ORIGIN
+
+
+def test_django_empty_requested_method(call, proxy, api):
+    """test_options_empty_request_method: django-cors-headers answers 200; a browser never sends an empty
+    Access-Control-Request-Method, so the addon refuses it (not a method name) and passes it on."""
+    reply = call("OPTIONS", "/star/empty", preflight(method=""))
+    assert reply.status == 405 and reply.get("Access-Control-Allow-Origin") is None
+    proxy.wait_for("Access-Control-Request-Method '' is not a method name")
+
+
+def test_flask_cors_vary_header(call):
+    """tests/decorator/test_vary_header.py: test_varying_origin and test_consistent_origin_concat. In
+    test_consistent_origin flask-cors sends no Vary for a single allowed origin; the addon does, since a
+    refused origin then gets no Access-Control-Allow-Origin, so the answer depends on Origin all the same."""
+    assert call("GET", "/two/", {"Origin": "http://foo.com"}).all("Vary") == ["Origin"]
+    reply = call("GET", "/two/configured?h=Vary:Accept-Encoding", {"Origin": "http://foo.com"})
+    assert vary(reply) == {"Origin", "Accept-Encoding"}
+    single = call("GET", "/single/", {"Origin": "http://foo.com"})
+    assert single.get("Access-Control-Allow-Origin") == "http://foo.com" and vary(single) == {"Origin"}
+
+
+def test_flask_cors_private_network(call):
+    """tests/decorator/test_private_network_headers.py. flask-cors answers a plain GET carrying the request
+    header; the header only means something on a preflight, where the addon answers it only where the rule
+    allows it (CVE-2024-6221) and otherwise refuses the preflight instead of sending 'false'."""
+    reply = call("GET", "/pna/", {"Origin": ORIGIN, "Access-Control-Request-Private-Network": "true"})
+    assert reply.get("Access-Control-Allow-Private-Network") is None
+    reply = call("OPTIONS", "/pna/", preflight(**{"Access-Control-Request-Private-Network": "true"}))
+    assert reply.get("Access-Control-Allow-Private-Network") == "true"
+    reply = call("OPTIONS", "/no-pna/", preflight(**{"Access-Control-Request-Private-Network": "true"}))
+    assert reply.get("Access-Control-Allow-Private-Network") is None
