@@ -81,7 +81,8 @@ rules:
   - name: apps
     hosts: ["127.0.0.1:{port}"]
     paths: ["/apps/**"]
-    allow_origins: ["capacitor://localhost", "ionic://localhost", "tauri://localhost", "app://my-app", "file://"]
+    allow_origins: ["capacitor://localhost", "ionic://localhost", "tauri://localhost", "app://my-app", "file://",
+                    "content://com.company.app"]
   - name: pna
     hosts: ["127.0.0.1:{port}"]
     paths: ["/pna/**"]
@@ -368,8 +369,8 @@ def test_express_vary_for_refused_origins_and_existing_vary(call):
 
 
 def test_rack_cors_paths_are_matched_as_servers_resolve_them(call, proxy, api):
-    """test 'should not allow path traversal': a /public/** rule does not cover a path that resolves
-    outside /public once percent-decoded and dot segments are removed."""
+    """rack-cors decodes and resolves a path before matching its resources: a /public/** rule does not cover a
+    path that resolves outside /public once percent-decoded and dot segments are removed."""
     reply = call("GET", "/public/a/..%2F..%2Fprivate/stuff", {"Origin": ORIGIN})
     assert reply.get("Access-Control-Allow-Origin") is None
     proxy.wait_for(f"CORS GET http://127.0.0.1:{api.port}/public/a/..%2F..%2Fprivate/stuff from {ORIGIN}: untouched")
@@ -379,8 +380,8 @@ def test_rack_cors_paths_are_matched_as_servers_resolve_them(call, proxy, api):
 
 
 def test_rack_cors_vary_origin_without_origin(call):
-    """'should add Vary header if Access-Control-Allow-Origin header was added and if it is specific'
-    and 'should add Vary header even if not a CORS request'."""
+    """test/unit/cors_test.rb: 'should add Vary header if Access-Control-Allow-Origin header was added and if it
+    is specific' and "should add Vary header if resource matches even if Origin header isn't present"."""
     assert vary(call("GET", "/public/x")) == {"Origin"}
     assert vary(call("GET", "/public/x", {"Origin": ORIGIN})) == {"Origin"}
 
@@ -396,7 +397,15 @@ def test_django_null_origin_when_listed(call):
 
 
 @pytest.mark.parametrize(
-    "origin", ["capacitor://localhost", "ionic://localhost", "tauri://localhost", "app://my-app", "file://"]
+    "origin",
+    [
+        "capacitor://localhost",
+        "ionic://localhost",
+        "tauri://localhost",
+        "app://my-app",
+        "file://",
+        "content://com.company.app",
+    ],
 )
 def test_app_origins_where_listed(call, origin):
     """Mobile and desktop shells (Capacitor, Ionic, Tauri, Electron's app://) and file:// pages; django-cors-headers'
@@ -481,3 +490,17 @@ def test_flask_cors_private_network(call):
     assert reply.get("Access-Control-Allow-Private-Network") == "true"
     reply = call("OPTIONS", "/no-pna/", preflight(**{"Access-Control-Request-Private-Network": "true"}))
     assert reply.get("Access-Control-Allow-Private-Network") is None
+
+
+def test_rack_cors_preflights(call):
+    """test/unit/cors_test.rb, 'preflight requests': header names match case-insensitively, WebKit and Gecko
+    style lists; '*' origins answer '*' without credentials ('should not allow credentials for public
+    resources'). 'should add Vary header even if ... it is generic (*)': rack-cors adds Vary: Origin to '*'
+    answers too; the addon does not, as Starlette does not: a '*' answer is the same for every origin."""
+    for asked in ("X-Custom-Header", "x-custom-header"):
+        assert call("OPTIONS", "/header-case/", preflight(headers=asked)).status == 204
+    for style in ("X-Example, Content-Type", "x-example,content-type"):
+        assert call("OPTIONS", "/specific/", preflight(headers=style)).status == 204
+    reply = call("OPTIONS", "/star/", preflight("http://locohost:3000"))
+    assert reply.get("Access-Control-Allow-Origin") == "*" and reply.get("Access-Control-Allow-Credentials") is None
+    assert vary(call("GET", "/star/", {"Origin": "http://192.168.1.3:8080"})) is None
