@@ -533,9 +533,7 @@ def print_table(results: dict) -> None:
     for count, label in ((1, "1 rule"), (10_000, "10,000 rules (match last)")):
         t = d[count]
         print(f"   {label}: decide {t['decide']:.1f} us, respond {t['respond']:.1f} us, repeat {t['repeated']:.1f} us")
-    print(
-        f"   10,000-rule rules.yaml load: {d['load_10000_s']:.2f} s"
-    )
+    print(f"   10,000-rule rules.yaml load: {d['load_10000_s']:.2f} s")
     r = results["reload"]
     print(
         f"   reload of 10,000 rules while serving: longest request {r['reload_max_ms']:.0f} ms during "
