@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pytest
+from conftest import require_tool
 
 PREFS = {
     "network.proxy.type": 1,
@@ -62,12 +62,7 @@ PREFS = {
 
 
 def firefox_path() -> str:
-    path = shutil.which("firefox-esr") or shutil.which("firefox")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("firefox-esr is missing: make test must install it")
-        pytest.skip("firefox-esr not installed (make test installs it)")
-    return path
+    return require_tool("firefox-esr")
 
 
 class Marionette:
