@@ -9,7 +9,7 @@ from mitmproxy import http
 from mitmproxy.net.http import status_codes
 from mitmproxy.proxy.mode_specs import ReverseMode
 
-from .patterns import Origin, format_host, is_loopback
+from .patterns import is_loopback, serialize_origin
 from .policy import CorsRequest
 from .respond import Outcome
 from .rule import normalize_method
@@ -63,22 +63,18 @@ def read_request(f: http.HTTPFlow) -> CorsRequest | None:
     )
 
 
-def _origin(scheme: str, host: str, port: int) -> str:
-    return Origin(scheme, format_host(host.lower()), port).serialize()
-
-
 def own_origins(f: http.HTTPFlow) -> tuple[str, ...]:
     """The origins under which the browser itself sees this URL (same-origin requests are left alone):
     the URL's own, and in reverse mode the proxy's listen address the browser really called."""
     request = f.request
-    origins = [_origin(request.scheme, request.host, request.port)]
+    origins = [serialize_origin(request.scheme, request.host, request.port)]
     client = f.client_conn
     if isinstance(client.proxy_mode, ReverseMode) and client.sockname:
         scheme = "https" if client.tls_established else "http"
         host, port = client.sockname[:2]
-        origins.append(_origin(scheme, host, port))
+        origins.append(serialize_origin(scheme, host, port))
         if is_loopback(host):
-            origins.append(_origin(scheme, "localhost", port))
+            origins.append(serialize_origin(scheme, "localhost", port))
     return tuple(origins)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .cookies import examine
-from .patterns import DEFAULT_PORTS, Origin, format_host, parse_origin
+from .patterns import DEFAULT_PORTS, parse_origin, serialize_origin
 from .policy import CorsRequest
 from .respond import credentials_modes, judge
 from .rule import normalize_method
@@ -97,8 +97,7 @@ def _header(fields: Fields, name: str) -> str | None:
 
 def _url_origin(url: str) -> str:
     parts = urlsplit(url)
-    port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
-    return Origin(parts.scheme, format_host((parts.hostname or "").lower()), port).serialize()
+    return serialize_origin(parts.scheme, parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 0))
 
 
 def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:

@@ -162,6 +162,11 @@ def parse_origin(text: str) -> Origin | None:
     return Origin(match["scheme"], match["host"], port)
 
 
+def serialize_origin(scheme: str, host: str, port: int) -> str:
+    """The origin of a URL with this scheme, host (without brackets) and port, as a browser writes it."""
+    return Origin(scheme, format_host(host.lower()), port).serialize()
+
+
 NULL_ORIGIN = Origin("null", "", 0)
 FILE_ORIGIN = Origin("file", "", 0)  # what some browsers send from a file:// page (others send null)
 
