@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .policy import CorsRequest
 
 FIX = "rewrite_cookies: true on the rule, or have the server send it host-only with SameSite=None; Secure; Partitioned"
+INSECURE_FIX = "have the server add Secure (browsers accept it over http://localhost and http://127.0.0.1)"
 SAME_SITE_REASONS = {
     None: ("SchemefulSameSiteUnspecifiedTreatedAsLax", "no SameSite: treated as Lax"),
     "lax": ("SchemefulSameSiteLax", "SameSite=Lax"),
@@ -84,9 +85,11 @@ def dropped(cookie: Cookie, host: str, cross_site: bool) -> Dropped | None:
     secure, partitioned = cookie.has("secure"), cookie.has("partitioned")
     if partitioned and not secure:
         return Dropped(cookie.name, "PartitionedWithoutSecure", "Partitioned without Secure (no reason is shown)", FIX)
-    if not cross_site:
-        return None
     same_site = (cookie.get("samesite") or "").lower() or None
+    if not cross_site:
+        if same_site == "none" and not secure:  # refused on any site, same-site and same-origin too
+            return Dropped(cookie.name, "SameSiteNoneInsecure", "SameSite=None without Secure", INSECURE_FIX)
+        return None
     if same_site == "none" and secure and partitioned:
         return None
     if same_site == "none" and not secure:

@@ -40,6 +40,12 @@ def test_same_site_keeps_ordinary_cookies_but_not_a_foreign_domain():
     )
 
 
+def test_same_site_none_without_secure_is_dropped_on_any_site():
+    insecure = dropped(parse_set_cookie("s=1; SameSite=None"), "localhost", cross_site=False)
+    assert insecure.reason == "SameSiteNoneInsecure" and "add Secure" in insecure.fix
+    assert dropped(parse_set_cookie("s=1; SameSite=None; Secure"), "localhost", cross_site=False) is None
+
+
 def test_site_is_decided_by_sec_fetch_site_else_origin_and_host():
     assert site(request(fetch_site="cross-site"), "cross-site") == (True, "Sec-Fetch-Site: cross-site")
     assert site(request(host="localhost"), None) == (False, "origin http://localhost:3000 against host localhost")
