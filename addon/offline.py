@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .cookies import examine
+from .exchange import Judgement
 from .patterns import DEFAULT_PORTS, parse_origin, serialize_origin
 from .policy import CorsRequest
 from .respond import credentials_modes, judge
@@ -130,22 +131,45 @@ def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
     return request, note
 
 
+def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
+    """What a call without response headers allows one to say: its preflight's verdict, where the file has it."""
+    error = f" ({call.error})" if call.error else ""
+    if preflight is not None and preflight.blocked:
+        return (
+            f"  not sent (status {call.status}{error}): its preflight was refused, so the browser stopped "
+            "there; fix the preflight"
+        )
+    if preflight is not None and preflight.depends_on_credentials:
+        return (
+            f"  the file has no response headers for it (status {call.status}{error}): its preflight "
+            "is refused with credentials: 'include', which is likely why the browser stopped there"
+        )
+    if preflight is not None:
+        return (
+            f"  the file has no response headers for it (status {call.status}{error}) although its preflight "
+            "passes: the browser blocked it for a reason this file does not show"
+        )
+    return (
+        f"  the file has no response headers for it (status {call.status}{error}): the browser did not "
+        "hand them over, which happens when it blocks a call. Why cannot be told from this file: record "
+        "with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see them."
+    )
+
+
 def explain_file(calls: list[Recorded]) -> Iterator[str]:
     blocked = []
-    for call in calls:
-        found = cors_request(call)
-        if found is None:
-            continue
-        request, note = found
+    found_calls = [(call, found) for call in calls if (found := cors_request(call)) is not None]
+    # DevTools' export keeps preflights as entries of their own, not always before their call.
+    preflights = {
+        (request.request_method, call.url, request.origin): judge(request, call.status, call.response_headers)
+        for call, (request, _) in found_calls
+        if request.is_preflight and request.request_method and call.status > 0 and call.response_headers
+    }
+    for call, (request, note) in found_calls:
         what = f"preflight for {request.request_method}" if request.is_preflight else request.method
         yield f"{what} {request.url} from {request.origin}{note}"
         if call.status <= 0 or not call.response_headers:
-            error = f" ({call.error})" if call.error else ""
-            yield (
-                f"  the file has no response headers for it (status {call.status}{error}): the browser did not "
-                "hand them over, which happens when it blocks a call. Why cannot be told from this file: record "
-                "with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see them."
-            )
+            yield _unanswered(call, preflights.get((request.method, call.url, request.origin)))
             continue
         judgement = judge(request, call.status, call.response_headers)
         sides = dict(judgement.sides)

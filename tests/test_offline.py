@@ -5,8 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from browser import PageServer, launch, require_chromium
+from browser import BLOCKED, CHROMIUM_FLAGS, PageServer, launch, require_chromium
 from http_client import send
+from net import NO_OUTSIDE_LOOKUPS
 from proxy import ROOT, Mitmdump, run_to_exit
 from upstream import Upstream
 
@@ -72,6 +73,22 @@ def test_a_call_without_its_response_is_not_given_a_verdict():
     )
     assert lines[1].startswith("  the file has no response headers for it (status -1)")
     assert not any("blocked:" in line or "passes" in line for line in lines)
+
+
+def test_an_unsent_call_is_told_by_its_preflight_in_the_file():
+    url, page = "http://127.0.0.1:5000/x", [("Origin", ORIGIN)]
+    asking = [*page, ("Access-Control-Request-Method", "PUT")]
+
+    def after(answer):
+        preflight = Recorded("OPTIONS", url, asking, 200 if answer else 405, answer or [("Allow", "GET")])
+        lines = list(explain_file([preflight, Recorded("PUT", url, page, 0, [], "net::ERR_FAILED")]))
+        return lines[lines.index(f"PUT {url} from {ORIGIN}") + 1]
+
+    assert after(None).startswith("  not sent (status 0 (net::ERR_FAILED)): its preflight was refused")
+    star = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT")]
+    assert "its preflight is refused with credentials: 'include'" in after(star)
+    exact = [("Access-Control-Allow-Origin", ORIGIN), ("Access-Control-Allow-Credentials", "true"), star[1]]
+    assert "although its preflight passes" in after(exact)
 
 
 def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path):
@@ -148,3 +165,83 @@ def test_a_flow_file_written_by_mitmdump(tmp_path):
     assert f"CORS GET {url} from {ORIGIN}: audit: rule 'local-api' would allow" in log
     assert f"CORS preflight PUT {url} from {ORIGIN}: audit: rule 'local-api' would answer 204" in log
     assert "server alone: blocked - No 'Access-Control-Allow-Origin' header" in log
+
+
+RECORDED = """async (part) => {
+  try {
+    const Logs = await import('./models/logs/logs.js');
+    return Logs.NetworkLog.NetworkLog.instance().requests().some(r => r.url().includes(part));
+  } catch (e) {
+    return false;
+  }
+}"""
+HAR_FROM_DEVTOOLS = """async (sanitize) => {
+  const Logs = await import('./models/logs/logs.js');
+  const HAR = await import('./models/har/har.js');
+  const requests = Logs.NetworkLog.NetworkLog.instance().requests();
+  return JSON.stringify({log: await HAR.Log.Log.build(requests, {sanitize})});
+}"""
+
+
+@pytest.mark.browser
+def test_a_har_exported_by_chromiums_own_devtools(tmp_path):
+    """DevTools' front end (bundled with Chromium, served on its remote-debugging port) attached to the page,
+    and its own HAR builder, the one behind "Save all as HAR": preflights are entries of their own."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    har = tmp_path / "devtools.har"
+    with Upstream() as api, sync_playwright() as playwright:
+        page_server = PageServer()
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=require_chromium(),
+            args=[*CHROMIUM_FLAGS, NO_OUTSIDE_LOOKUPS, "--remote-debugging-port=0", "--remote-allow-origins=*"],
+        )
+        try:
+            port = (tmp_path / "profile" / "DevToolsActivePort").read_text().split()[0]
+            page = context.new_page()
+            console: list[str] = []
+            page.on("console", lambda message: console.append(message.text))
+            page.goto(page_server.origin + "/")
+            target = context.new_cdp_session(page).send("Target.getTargetInfo")["targetInfo"]["targetId"]
+            devtools = context.new_page()
+            devtools.goto(f"http://127.0.0.1:{port}/devtools/inspector.html?ws=127.0.0.1:{port}/devtools/page/{target}")
+            base = f"http://127.0.0.1:{api.port}"
+            for _ in range(100):  # until the front end has attached and records the page's requests
+                page.evaluate("url => fetch(url).catch(() => null)", f"{page_server.origin}/probe")
+                if devtools.evaluate(RECORDED, "/probe"):
+                    break
+                page.wait_for_timeout(100)
+            calls = page.evaluate(
+                """async (base) => {
+                  const outcome = (p) => p.then(r => r.status, e => String(e));
+                  return [
+                    await outcome(fetch(base + '/blocked')),
+                    await outcome(fetch(base + '/preflighted', {method: 'PUT', body: 'x'})),
+                    await outcome(fetch(base + '/acao/star')),
+                  ];
+                }""",
+                base,
+            )
+            assert calls == ["TypeError: Failed to fetch", "TypeError: Failed to fetch", 200]
+            page.wait_for_timeout(500)
+            har.write_text(devtools.evaluate(HAR_FROM_DEVTOOLS, True))
+        finally:
+            context.close()
+            page_server.close()
+    entries = json.loads(har.read_text())["log"]["entries"]
+    assert any(e["request"]["method"] == "OPTIONS" and e.get("_resourceType") == "preflight" for e in entries)
+    result = explain(har)
+    assert result.returncode == 0, result.stderr
+    out, origin = result.stdout, page_server.origin
+    assert f"GET {base}/blocked from {origin}\n  answered 200 (net::ERR_FAILED)\n" in out
+    assert f"preflight for PUT {base}/preflighted from {origin}\n  answered 405\n" in out
+    assert "    Firefox: CORSMissingAllowOrigin, CORSDidNotSucceed" in out
+    assert f"PUT {base}/preflighted from {origin}" in out
+    assert "  not sent (status 0 (net::ERR_FAILED)): its preflight was refused" in out
+    assert f"GET {base}/acao/star from {origin}\n  answered 200\n  without credentials: passes\n" in out
+    told = [line.split("blocked: ", 1)[1] for line in out.splitlines() if "without credentials: blocked: " in line]
+    cors_messages = [text for text in console if BLOCKED in text]
+    assert len(cors_messages) == 2 and sorted(told) == sorted(cors_messages), (told, console)
+    assert 'allow_methods: ["GET", "PUT"]' in out
