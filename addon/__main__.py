@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .export import EXPORTERS, export_nginx
+from .export import EXPORTERS, FRONT_EXPORTERS
 from .rules import RulesError, load_rules
 
 HERE = Path(__file__).resolve().parent
@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="print rules.yaml as server configuration")
     export.add_argument("target", choices=sorted(EXPORTERS))
     export.add_argument("rules", nargs="?", default="rules.yaml")
-    export.add_argument("--listen", default="127.0.0.1:8080", help="nginx: the server's listen address")
-    export.add_argument("--upstream", default="http://127.0.0.1:8000", help="nginx: where the API runs")
+    export.add_argument(
+        "--listen", default="127.0.0.1:8080", help="nginx, caddy, apache: the address the server listens on"
+    )
+    export.add_argument("--upstream", default="http://127.0.0.1:8000", help="nginx, caddy, apache: where the API runs")
     args = parser.parse_args(argv)
     if args.command == "script":
         print(SCRIPT)
@@ -50,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         count = len(rules.rules)
         print(f"{args.rules}: {count} rule{'' if count == 1 else 's'}, {len(rules.warnings)} warning(s)")
-    elif args.target == "nginx":
-        print(export_nginx(rules, args.listen, args.upstream), end="")
+    elif args.target in FRONT_EXPORTERS:
+        print(FRONT_EXPORTERS[args.target](rules, args.listen, args.upstream), end="")
     else:
         print(EXPORTERS[args.target](rules), end="")
     return 0

@@ -217,7 +217,7 @@ class CorsAddon:
 
     @command.command("cors.export")
     def export_rules(self, target: str) -> str:
-        """The rules in force as server configuration: nginx, starlette, express or django (see README)."""
+        """The rules in force as server configuration for a stack (see README for the targets)."""
         if target not in EXPORTERS:
             raise exceptions.CommandError(f"cors.export: unknown target {target!r}; use {', '.join(EXPORTERS)}")
         if self.rules is None:

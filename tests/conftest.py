@@ -39,3 +39,21 @@ def write_rules(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="module")
+def fronts(tmp_path_factory):
+    """The API, a page origin and a Chromium without a proxy, shared by the equivalence suites."""
+    from browser import PageServer, launch, require_chromium
+    from upstream import Upstream
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    folder = tmp_path_factory.mktemp("equivalence")
+    with Upstream() as api, sync_playwright() as playwright:
+        page_server = PageServer()
+        chromium = launch(playwright)
+        yield {"api": api, "folder": folder, "chromium": chromium, "page_origin": page_server.origin}
+        chromium.close()
+        page_server.close()

@@ -179,5 +179,6 @@ def test_export_command(write_rules):
         tctx.configure(addon, cors_rules=str(write_rules(MANY)))
         assert "cors_args = {" in addon.export_rules("starlette")
         assert "map $http_origin $cors_origin_ok_0" in addon.export_rules("nginx")
-        with pytest.raises(exceptions.CommandError, match="unknown target 'apache'"):
-            addon.export_rules("apache")
+        assert "RewriteEngine On" in addon.export_rules("apache") and "route {" in addon.export_rules("caddy")
+        with pytest.raises(exceptions.CommandError, match="unknown target 'iis'"):
+            addon.export_rules("iis")

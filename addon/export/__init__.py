@@ -5,6 +5,8 @@ Each exporter states in comments what its target cannot express; nothing is drop
 
 from __future__ import annotations
 
+from .apache import export_apache
+from .caddy import export_caddy
 from .common import origin_regex, path_regex
 from .django import export_django
 from .express import export_express
@@ -13,6 +15,9 @@ from .starlette import export_starlette
 
 __all__ = [
     "EXPORTERS",
+    "FRONT_EXPORTERS",
+    "export_apache",
+    "export_caddy",
     "export_django",
     "export_express",
     "export_nginx",
@@ -21,4 +26,13 @@ __all__ = [
     "path_regex",
 ]
 
-EXPORTERS = {"nginx": export_nginx, "starlette": export_starlette, "express": export_express, "django": export_django}
+EXPORTERS = {
+    "nginx": export_nginx,
+    "starlette": export_starlette,
+    "express": export_express,
+    "django": export_django,
+    "caddy": export_caddy,
+    "apache": export_apache,
+}
+# The exports for a server in front of the API: they take its listen address and the upstream.
+FRONT_EXPORTERS = {"nginx": export_nginx, "caddy": export_caddy, "apache": export_apache}
