@@ -10,8 +10,9 @@ from .caddy import export_caddy
 from .common import origin_regex, path_regex
 from .django import export_django
 from .express import export_express
+from .flask import export_flask
 from .nginx import export_nginx
-from .starlette import export_starlette
+from .starlette import export_fastapi, export_starlette
 
 __all__ = [
     "EXPORTERS",
@@ -20,6 +21,8 @@ __all__ = [
     "export_caddy",
     "export_django",
     "export_express",
+    "export_fastapi",
+    "export_flask",
     "export_nginx",
     "export_starlette",
     "origin_regex",
@@ -33,6 +36,8 @@ EXPORTERS = {
     "django": export_django,
     "caddy": export_caddy,
     "apache": export_apache,
+    "flask": export_flask,
+    "fastapi": export_fastapi,
 }
 # The exports for a server in front of the API: they take its listen address and the upstream.
 FRONT_EXPORTERS = {"nginx": export_nginx, "caddy": export_caddy, "apache": export_apache}

@@ -1,4 +1,4 @@
-"""rules.yaml as CORSMiddleware arguments (Starlette, FastAPI)."""
+"""rules.yaml as Starlette's CORSMiddleware: arguments for Starlette, app code for FastAPI."""
 
 from __future__ import annotations
 
@@ -11,12 +11,39 @@ def export_starlette(rules: RuleSet) -> str:
     """Arguments for Starlette's (and FastAPI's) CORSMiddleware, from the first rule."""
     out = [
         f"# CORSMiddleware arguments exported by cors-addon from {rules.source}.",
-        "# Starlette / FastAPI:",
+        "# Starlette:",
         "#     from starlette.middleware.cors import CORSMiddleware",
         "#     app.add_middleware(CORSMiddleware, **cors_args)",
     ]
     if not rules.rules:
         return "\n".join(out + ["cors_args = {}", ""])
+    notes, args = _middleware_args(rules)
+    out += [f"# {note}" for note in notes]
+    rule = rules.rules[0]
+    out += [f"# rule '{rule.name}' (rules.yaml line {rule.line})", "cors_args = {"]
+    out += [f'    "{name}": {value},' for name, value in args]
+    return "\n".join([*out, "}", ""])
+
+
+def export_fastapi(rules: RuleSet) -> str:
+    """FastAPI app code: CORSMiddleware added to `app`, from the first rule."""
+    out = [
+        f"# FastAPI CORS exported by cors-addon from {rules.source}: paste it after `app = FastAPI()`.",
+        "from fastapi.middleware.cors import CORSMiddleware",
+        "",
+    ]
+    if not rules.rules:
+        return "\n".join(out + ["# no rules: nothing to add", ""])
+    notes, args = _middleware_args(rules)
+    out += [f"# {note}" for note in notes]
+    rule = rules.rules[0]
+    out += [f"# rule '{rule.name}' (rules.yaml line {rule.line})", "app.add_middleware(", "    CORSMiddleware,"]
+    out += [f"    {name}={value}," for name, value in args]
+    return "\n".join([*out, ")", ""])
+
+
+def _middleware_args(rules: RuleSet) -> tuple[list[str], list[tuple[str, str]]]:
+    """What CORSMiddleware cannot express, and its keyword arguments (as Python source) for the first rule."""
     rule = rules.rules[0]
     notes = []
     for other in rules.rules[1:]:
@@ -46,15 +73,12 @@ def export_starlette(rules: RuleSet) -> str:
         )
     if rule.allow_private_network:
         notes.append("NOT EXPORTED: allow_private_network: CORSMiddleware does not answer private network requests.")
-    args = [f'    "allow_origins": {["*"] if star else exact!r},']
+    args = [("allow_origins", repr(["*"] if star else exact))]
     if patterns:
-        args.append(f'    "allow_origin_regex": r"{"|".join(f"(?:{p})" for p in patterns)}",')
-    args.append(f'    "allow_credentials": {rule.allow_credentials!r},')
-    args.append(f'    "allow_methods": {["*"] if rule.allow_methods is None else sorted(rule.allow_methods)!r},')
-    args.append(f'    "allow_headers": {["*"] if rule.allow_headers is None else sorted(rule.allow_headers)!r},')
-    expose = ["*"] if rule.expose_headers is None else list(rule.exposed_header_names)
-    args.append(f'    "expose_headers": {expose!r},')
-    args.append(f'    "max_age": {rule.max_age},')
-    out += [f"# {note}" for note in notes]
-    out += [f"# rule '{rule.name}' (rules.yaml line {rule.line})", "cors_args = {", *args, "}", ""]
-    return "\n".join(out)
+        args.append(("allow_origin_regex", 'r"' + "|".join(f"(?:{p})" for p in patterns) + '"'))
+    args.append(("allow_credentials", repr(rule.allow_credentials)))
+    args.append(("allow_methods", repr(["*"] if rule.allow_methods is None else sorted(rule.allow_methods))))
+    args.append(("allow_headers", repr(["*"] if rule.allow_headers is None else sorted(rule.allow_headers))))
+    args.append(("expose_headers", repr(["*"] if rule.expose_headers is None else list(rule.exposed_header_names))))
+    args.append(("max_age", str(rule.max_age)))
+    return notes, args

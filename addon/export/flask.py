@@ -1,0 +1,67 @@
+"""rules.yaml as flask-cors resources: a path regex per rule with that rule's options."""
+
+from __future__ import annotations
+
+from ..patterns import split_origins
+from ..rules import RuleSet
+from .common import origin_regex, origin_regexes, path_regex
+
+STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _flask_cors_order(patterns: list[str]) -> list[str]:
+    """The order flask-cors tries regex resources in: more slashes first, then longer."""
+    return sorted(patterns, key=lambda p: (-p.count("/"), -len(p)))
+
+
+def export_flask(rules: RuleSet) -> str:
+    out = [
+        f"# flask-cors resources exported by cors-addon from {rules.source}.",
+        "# Flask:  from flask_cors import CORS",
+        "#         CORS(app, resources=cors_resources)",
+        "# A request no resource matches gets no CORS headers.",
+    ]
+    patterns = [path_regex(rule) for rule in rules.rules]
+    if len(set(patterns)) < len(patterns):
+        out.append("# NOT EXPORTED: rules with the same paths: flask-cors keeps the last; the addon takes the first.")
+    if _flask_cors_order(patterns) != patterns:
+        out.append(
+            "# Order: flask-cors tries the resources with more slashes and longer patterns first, the addon the"
+            " first rule in rules.yaml; check that no request matches two of them."
+        )
+    entries = []
+    for rule in rules.rules:
+        notes = []
+        if rule.filter_text is not None:
+            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
+        if rule.allow_methods is None:
+            notes.append("allow_methods '*': flask-cors allows the standard methods only (not custom ones).")
+        if rule.expose_headers is None and rule.allow_credentials:
+            notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
+        if rule.preflight_status != 200:
+            notes.append(f"preflight_status {rule.preflight_status}: flask-cors answers preflights with 200.")
+        options = []
+        if rule.allow_origins is None:
+            options.append('"origins": "*",')
+            options.append(f'"send_wildcard": {not rule.allow_credentials!r},')
+        else:
+            exact, globs = split_origins(rule.allow_origins)
+            regexes = [origin_regex(pattern) for pattern in globs] + origin_regexes(rule)
+            options.append(
+                '"origins": [' + ", ".join([repr(o) for o in exact] + [f're.compile(r"{r}")' for r in regexes]) + "],"
+            )
+        options.append(f'"supports_credentials": {rule.allow_credentials!r},')
+        methods = list(STANDARD_METHODS) if rule.allow_methods is None else sorted(rule.allow_methods)
+        options.append(f'"methods": {methods!r},')
+        headers = "*" if rule.allow_headers is None else list(rule.allowed_header_names)
+        options.append(f'"allow_headers": {headers!r},')
+        if rule.expose_headers is not None:
+            options.append(f'"expose_headers": {list(rule.exposed_header_names)!r},')
+        elif not rule.allow_credentials:
+            options.append('"expose_headers": "*",')
+        options.append(f'"max_age": {rule.max_age},')
+        options.append(f'"allow_private_network": {rule.allow_private_network!r},')
+        entries += [f"    # rule '{rule.name}' (rules.yaml line {rule.line})", *[f"    # {note}" for note in notes]]
+        entries += [f'    r"{path_regex(rule)}": {{', *[f"        {line}" for line in options], "    },"]
+    out += ["import re", "", "cors_resources = {", *entries, "}", ""]
+    return "\n".join(out)

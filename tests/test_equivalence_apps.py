@@ -1,0 +1,79 @@
+"""The exports for apps that are the API themselves, proven in a browser: Flask (flask-cors), FastAPI
+(CORSMiddleware), Fastify (@fastify/cors), Rack (rack-cors) and Go (rs/cors) configured by their exports
+give every browser case that applies the outcome the addon gives (cases and fronts: tests/equivalence.py).
+
+An app that is itself the server has no upstream CORS headers to repair: "server sends two ACAO" does
+not apply to any of them. Other cases that do not apply are named, with the reason, where they are left out.
+"""
+
+import sys
+
+import pytest
+from equivalence import (
+    NGINX_CASES,
+    NGINX_RULES,
+    STARLETTE_CASES,
+    STARLETTE_RULES,
+    addon_outcomes,
+    assert_mutation_caught,
+    differences,
+    server_outcomes,
+    uvicorn,
+)
+from net import free_port
+from proxy import ROOT
+
+from addon.export import export_fastapi, export_flask
+from addon.rules import parse_rules
+
+pytestmark = pytest.mark.browser
+
+APP_CASES = [case for case in NGINX_CASES if case[0] != "server sends two ACAO"]
+
+
+def exported_outcomes(fronts, export, rules_text, cases, command, name):
+    """Write the export of `rules_text`, start the app with it (command(port, exported)), run the cases."""
+    exported = fronts["folder"] / name
+    exported.write_text(export(parse_rules(rules_text)))
+    port = free_port()
+    return server_outcomes(fronts, command(port, exported), cases, port)
+
+
+def assert_equivalent(fronts, export, cases, command, name):
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    with_addon = addon_outcomes(fronts, rules_text, cases, name + "-rules")
+    with_app = exported_outcomes(fronts, export, rules_text, cases, command, name)
+    assert with_addon["credentials allowed"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
+    assert differences(with_addon, with_app) == {}
+
+    def run(text, subset):
+        return exported_outcomes(fronts, export, text, subset, command, name)
+
+    assert_mutation_caught(with_addon, run, rules_text, cases)
+
+
+# flask-cors allows the standard methods only where rules.yaml says "*": a custom method is refused.
+FLASK_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+
+
+def test_flask_export_behaves_like_the_addon(fronts):
+    def command(port, exported):
+        return [sys.executable, str(ROOT / "tests" / "flask_app.py"), str(port), str(exported)]
+
+    assert_equivalent(fronts, export_flask, FLASK_CASES, command, "cors_flask.py")
+
+
+def test_fastapi_export_behaves_like_the_addon(fronts):
+    """CORSMiddleware holds one policy for the whole app: the single-rule cases (Starlette's)."""
+    rules_text = STARLETTE_RULES.format(api=fronts["api"].port)
+    with_addon = addon_outcomes(fronts, rules_text, STARLETTE_CASES, "fastapi-rules")
+
+    def run(text, cases):
+        exported = fronts["folder"] / "cors_fastapi.py"
+        exported.write_text(export_fastapi(parse_rules(text)))
+        port = free_port()
+        return server_outcomes(fronts, uvicorn("fastapi_app:app", port), cases, port, {"CORS_APP_CODE": str(exported)})
+
+    assert with_addon["credentials"][0] == "ok"
+    assert differences(with_addon, run(rules_text, STARLETTE_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, STARLETTE_CASES)
