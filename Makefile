@@ -1,10 +1,13 @@
 # make run   - start mitmproxy with the CORS addon on 127.0.0.1:8080 (sets everything up first)
-# make test  - run the whole test suite (sets everything up first: Chromium, Firefox ESR, nginx, tmux, Node packages)
+# make test  - run the whole test suite (sets everything up first: Chromium, Firefox ESR, nginx, Caddy,
+#              Apache, Go, Ruby, tmux, Node packages)
 # Other Pythons: make test PYTHON=python3.12 VENV=.venv-3.12  (mitmproxy 12.x needs 3.12+)
 PYTHON ?= python3
 VENV ?= .venv
 ARGS ?=
 BIN := $(VENV)/bin
+# Debian's golang-github-rs-cors-dev: the Go export's test builds against it offline.
+RS_CORS := /usr/share/gocode/src/github.com/rs/cors
 
 .PHONY: run web dump demo test test-fast lint screenshot bench bench-instructions system-deps clean
 
@@ -33,18 +36,21 @@ demo: $(BIN)/.installed
 
 system-deps:
 	@command -v chromium >/dev/null && command -v firefox-esr >/dev/null && command -v tmux >/dev/null \
-	  && command -v nginx >/dev/null && command -v npm >/dev/null \
-	  && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
+	  && command -v nginx >/dev/null && command -v npm >/dev/null && command -v caddy >/dev/null \
+	  && command -v apache2 >/dev/null && command -v go >/dev/null && command -v ruby >/dev/null \
+	  && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] && [ -d $(RS_CORS) ] \
+	  && ruby -e 'require "rack/cors"; require "webrick"' 2>/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium firefox-esr tmux nginx fonts-noto-color-emoji \
+	    caddy apache2 golang-go golang-github-rs-cors-dev ruby-rack-cors ruby-webrick ruby-rack \
 	    $$(command -v npm >/dev/null || echo nodejs npm); }
 
-# The Express app of the equivalence test (tests/test_equivalence.py).
-tests/express/node_modules/.installed: tests/express/package-lock.json
-	npm ci --prefix tests/express --no-audit --no-fund --silent
+# The Express and Fastify apps of the equivalence tests (tests/test_equivalence*.py).
+tests/%/node_modules/.installed: tests/%/package-lock.json
+	npm ci --prefix tests/$* --no-audit --no-fund --silent
 	touch $@
 
-test: system-deps $(BIN)/.installed-test tests/express/node_modules/.installed
+test: system-deps $(BIN)/.installed-test tests/express/node_modules/.installed tests/fastify/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint and format) and mypy, as configured in pyproject.toml; .ci/run runs it before the tests.
@@ -75,4 +81,4 @@ screenshot: system-deps $(BIN)/.installed-test
 	CORS_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/test_mitmweb.py -k screenshot
 
 clean:
-	rm -rf .venv .venv-* .pytest_cache tests/express/node_modules
+	rm -rf .venv .venv-* .pytest_cache tests/express/node_modules tests/fastify/node_modules

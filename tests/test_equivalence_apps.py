@@ -9,6 +9,7 @@ not apply to any of them. Other cases that do not apply are named, with the reas
 import sys
 
 import pytest
+from conftest import require_tool
 from equivalence import (
     NGINX_CASES,
     NGINX_RULES,
@@ -23,7 +24,7 @@ from equivalence import (
 from net import free_port
 from proxy import ROOT
 
-from addon.export import export_fastapi, export_flask
+from addon.export import export_fastapi, export_fastify, export_flask
 from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
@@ -77,3 +78,19 @@ def test_fastapi_export_behaves_like_the_addon(fronts):
     assert with_addon["credentials"][0] == "ok"
     assert differences(with_addon, run(rules_text, STARLETTE_CASES)) == {}
     assert_mutation_caught(with_addon, run, rules_text, STARLETTE_CASES)
+
+
+# Node's HTTP parser refuses unknown methods (FROB), as for Express.
+FASTIFY_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+
+
+def test_fastify_export_behaves_like_the_addon(fronts):
+    require_tool("node")
+    app = ROOT / "tests" / "fastify" / "app.js"
+    if not (app.parent / "node_modules" / "fastify").exists():
+        pytest.fail("tests/fastify/node_modules is missing: make test runs npm ci there")
+
+    def command(port, exported):
+        return ["node", str(app), str(port), str(exported)]
+
+    assert_equivalent(fronts, export_fastify, FASTIFY_CASES, command, "cors-fastify.js")

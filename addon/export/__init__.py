@@ -10,6 +10,7 @@ from .caddy import export_caddy
 from .common import origin_regex, path_regex
 from .django import export_django
 from .express import export_express
+from .fastify import export_fastify
 from .flask import export_flask
 from .nginx import export_nginx
 from .starlette import export_fastapi, export_starlette
@@ -22,6 +23,7 @@ __all__ = [
     "export_django",
     "export_express",
     "export_fastapi",
+    "export_fastify",
     "export_flask",
     "export_nginx",
     "export_starlette",
@@ -38,6 +40,7 @@ EXPORTERS = {
     "apache": export_apache,
     "flask": export_flask,
     "fastapi": export_fastapi,
+    "fastify": export_fastify,
 }
 # The exports for a server in front of the API: they take its listen address and the upstream.
 FRONT_EXPORTERS = {"nginx": export_nginx, "caddy": export_caddy, "apache": export_apache}

@@ -22,7 +22,30 @@ def export_express(rules: RuleSet) -> str:
         '// Express:  const cors = require("cors");',
         '//           app.use(cors(require("./cors-rules.js").corsOptions));',
         "// A request no rule covers passes on untouched.",
+        *js_rules(rules, "cors()"),
+        "",
+        "function corsOptions(req, callback) {",
+        "  const rule = rules.find((r) => r.paths === null || r.paths.some((p) => p.test(req.path)));",
+        "  if (!rule) return callback(null, { origin: false });",
+        "  callback(null, {",
+        "    origin: rule.origin, credentials: rule.credentials, maxAge: rule.maxAge,",
+        '    // "*" in rules.yaml: answer what the preflight asks for, as the addon does.',
+        '    methods: rule.methods ?? (req.headers["access-control-request-method"] || ""),',
+        "    allowedHeaders: rule.allowedHeaders ?? undefined,",
+        "    exposedHeaders: rule.exposedHeaders ?? undefined,",
+        "    preflightContinue: false, optionsSuccessStatus: rule.preflightStatus,",
+        "  });",
+        "}",
+        "",
+        "module.exports = { corsOptions };",
+        "",
     ]
+    return "\n".join(out)
+
+
+def js_rules(rules: RuleSet, library: str) -> list[str]:
+    """`const rules = [...]`: each rule's paths, origins and options as JavaScript, with what `library`
+    (cors(), @fastify/cors) cannot express said in comments."""
     entries = []
     for rule in rules.rules:
         notes = []
@@ -37,9 +60,9 @@ def export_express(rules: RuleSet) -> str:
                 " names); list the headers to expose."
             )
         if rule.allow_private_network:
-            notes.append("NOT EXPORTED: allow_private_network: cors() does not answer private network requests.")
+            notes.append(f"NOT EXPORTED: allow_private_network: {library} does not answer private network requests.")
         if rule.preflight is Preflight.FORWARD:
-            notes.append("preflight: forward is exported as answer: cors() answers the preflight itself.")
+            notes.append(f"preflight: forward is exported as answer: {library} answers the preflight itself.")
         if rule.allow_origins is None:
             origin = "true" if rule.allow_credentials else '"*"'
         else:
@@ -65,25 +88,4 @@ def export_express(rules: RuleSet) -> str:
             f"    methods: {methods}, allowedHeaders: {allowed_headers}, exposedHeaders: {exposed},",
             f"    maxAge: {rule.max_age}, preflightStatus: {rule.preflight_status} }},",
         ]
-    out += [
-        "const rules = [",
-        *entries,
-        "];",
-        "",
-        "function corsOptions(req, callback) {",
-        "  const rule = rules.find((r) => r.paths === null || r.paths.some((p) => p.test(req.path)));",
-        "  if (!rule) return callback(null, { origin: false });",
-        "  callback(null, {",
-        "    origin: rule.origin, credentials: rule.credentials, maxAge: rule.maxAge,",
-        '    // "*" in rules.yaml: answer what the preflight asks for, as the addon does.',
-        '    methods: rule.methods ?? (req.headers["access-control-request-method"] || ""),',
-        "    allowedHeaders: rule.allowedHeaders ?? undefined,",
-        "    exposedHeaders: rule.exposedHeaders ?? undefined,",
-        "    preflightContinue: false, optionsSuccessStatus: rule.preflightStatus,",
-        "  });",
-        "}",
-        "",
-        "module.exports = { corsOptions };",
-        "",
-    ]
-    return "\n".join(out)
+    return ["const rules = [", *entries, "];"]
