@@ -24,7 +24,7 @@ from equivalence import (
 from net import free_port
 from proxy import ROOT
 
-from addon.export import export_fastapi, export_fastify, export_flask
+from addon.export import export_fastapi, export_fastify, export_flask, export_rack
 from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
@@ -94,3 +94,16 @@ def test_fastify_export_behaves_like_the_addon(fronts):
         return ["node", str(app), str(port), str(exported)]
 
     assert_equivalent(fronts, export_fastify, FASTIFY_CASES, command, "cors-fastify.js")
+
+
+# rack-cors allows the standard methods only where rules.yaml says "*": a custom method is refused.
+RACK_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+
+
+def test_rack_export_behaves_like_the_addon(fronts):
+    ruby = require_tool("ruby")
+
+    def command(port, exported):
+        return [ruby, str(ROOT / "tests" / "rack" / "app.rb"), str(port), str(exported)]
+
+    assert_equivalent(fronts, export_rack, RACK_CASES, command, "cors_rack.rb")

@@ -13,6 +13,7 @@ from .express import export_express
 from .fastify import export_fastify
 from .flask import export_flask
 from .nginx import export_nginx
+from .rack import export_rack
 from .starlette import export_fastapi, export_starlette
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "export_fastify",
     "export_flask",
     "export_nginx",
+    "export_rack",
     "export_starlette",
     "origin_regex",
     "path_regex",
@@ -41,6 +43,7 @@ EXPORTERS = {
     "flask": export_flask,
     "fastapi": export_fastapi,
     "fastify": export_fastify,
+    "rack": export_rack,
 }
 # The exports for a server in front of the API: they take its listen address and the upstream.
 FRONT_EXPORTERS = {"nginx": export_nginx, "caddy": export_caddy, "apache": export_apache}

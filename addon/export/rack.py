@@ -1,0 +1,77 @@
+"""rules.yaml as rack-cors configuration (Rails, Sinatra, any Rack app): an `allow` block per rule.
+
+rack-cors takes the first block whose origins match and then looks for a path; the addon takes the
+first rule whose path matches. Each block's resource therefore carries an `if:` that asks which rule
+the path belongs to, so a later block never answers for an earlier rule's paths.
+"""
+
+from __future__ import annotations
+
+from ..patterns import split_origins
+from ..rules import RuleSet
+from .common import origin_regex, origin_regexes, path_regex
+
+STANDARD_METHODS = ("delete", "get", "head", "options", "patch", "post", "put")
+
+
+def _ruby_regex(pattern: str) -> str:
+    """A Python regex anchored with ^ (and maybe $) as a Ruby literal anchored with \\A (and \\z): Ruby's ^
+    and $ match at every line."""
+    body = pattern.removeprefix("^")
+    end = "\\z" if body.endswith("$") else ""
+    return "%r{\\A" + body.removesuffix("$") + end + "}"  # %r{} takes balanced braces as they are
+
+
+def _ruby_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("#", "\\#") + '"'
+
+
+def export_rack(rules: RuleSet) -> str:
+    out = [
+        f"# rack-cors configuration exported by cors-addon from {rules.source}: the first rule whose path",
+        "# matches decides, as in the addon.",
+        "# Rails (config/initializers/cors.rb):",
+        "#     Rails.application.config.middleware.insert_before 0, Rack::Cors, &CORS_RULES",
+        "# Rack (config.ru):  use Rack::Cors, &CORS_RULES",
+        "# rack-cors answers every preflight with 200 itself; a request no rule covers gets no CORS headers.",
+        'require "rack/cors"',
+        "",
+        "CORS_RULE_PATHS = [",
+        *[f"  {_ruby_regex(path_regex(rule))},  # rule '{rule.name}'" for rule in rules.rules],
+        "].freeze",
+        'CORS_RULE_FOR = ->(env) { CORS_RULE_PATHS.index { |pattern| pattern.match?(env["PATH_INFO"].to_s) } }',
+        "",
+        "CORS_RULES = proc do",
+    ]
+    for n, rule in enumerate(rules.rules):
+        notes = []
+        if rule.filter_text is not None:
+            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
+        if rule.allow_methods is None:
+            notes.append("allow_methods '*': rack-cors allows the standard methods only (not custom ones).")
+        if rule.expose_headers is None and rule.allow_credentials:
+            notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
+        if rule.allow_private_network:
+            notes.append("NOT EXPORTED: allow_private_network: rack-cors does not answer private network requests.")
+        if rule.allow_origins is None:
+            # rack-cors refuses '*' with credentials; a block that accepts every origin reflects it instead.
+            origins = "origins { |_source, _env| true }" if rule.allow_credentials else 'origins "*"'
+        else:
+            exact, globs = split_origins(rule.allow_origins)
+            regexes = [origin_regex(pattern) for pattern in globs] + origin_regexes(rule)
+            listed = [_ruby_string(o) for o in exact] + [_ruby_regex(r) for r in regexes]
+            origins = "origins " + ", ".join(listed) if listed else "origins { |_source, _env| false }"
+        options = ["headers: " + (":any" if rule.allow_headers is None else repr(list(rule.allowed_header_names)))]
+        methods = STANDARD_METHODS if rule.allow_methods is None else sorted(m.lower() for m in rule.allow_methods)
+        options.append("methods: [" + ", ".join(f":{m}" if m.isidentifier() else f'"{m}"' for m in methods) + "]")
+        options.append(f"credentials: {'true' if rule.allow_credentials else 'false'}")
+        if rule.expose_headers is not None:
+            options.append(f"expose: {list(rule.exposed_header_names)!r}")
+        elif not rule.allow_credentials:
+            options.append('expose: ["*"]')
+        options.append(f"max_age: {rule.max_age}")
+        options.append(f"if: ->(env) {{ CORS_RULE_FOR.(env) == {n} }}")
+        out += [f"  # rule '{rule.name}' (rules.yaml line {rule.line})", *[f"  # {note}" for note in notes]]
+        out += ["  allow do", f"    {origins}", f'    resource "*", {", ".join(options)}', "  end"]
+    out += ["end", ""]
+    return "\n".join(out)
