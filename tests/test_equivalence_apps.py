@@ -6,7 +6,11 @@ An app that is itself the server has no upstream CORS headers to repair: "server
 not apply to any of them. Other cases that do not apply are named, with the reason, where they are left out.
 """
 
+import os
+import shutil
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import require_tool
@@ -24,7 +28,7 @@ from equivalence import (
 from net import free_port
 from proxy import ROOT
 
-from addon.export import export_fastapi, export_fastify, export_flask, export_rack
+from addon.export import export_fastapi, export_fastify, export_flask, export_go, export_rack
 from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
@@ -107,3 +111,28 @@ def test_rack_export_behaves_like_the_addon(fronts):
         return [ruby, str(ROOT / "tests" / "rack" / "app.rb"), str(port), str(exported)]
 
     assert_equivalent(fronts, export_rack, RACK_CASES, command, "cors_rack.rb")
+
+
+# rs/cors allows the listed methods only, and lists the standard ones where rules.yaml says "*".
+GO_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+RS_CORS = Path("/usr/share/gocode/src/github.com/rs/cors")
+
+
+def test_go_export_behaves_like_the_addon(fronts):
+    go = require_tool("go")
+    if not RS_CORS.is_dir():
+        pytest.fail(f"{RS_CORS} is missing: make test installs golang-github-rs-cors-dev")
+    folder = fronts["folder"] / "go"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "tests" / "go" / "main.go", folder / "main.go")
+    env = {
+        **os.environ, "GO111MODULE": "off", "GOPATH": "/usr/share/gocode", "GOFLAGS": "", "GOPROXY": "off",
+        "GOCACHE": str(fronts["folder"] / "go-cache"),
+    }  # fmt: skip
+
+    def command(port, exported):
+        built = subprocess.run([go, "build", "-o", "api", "."], cwd=folder, env=env, capture_output=True, text=True)
+        assert built.returncode == 0, built.stderr
+        return [str(folder / "api"), str(port)]
+
+    assert_equivalent(fronts, export_go, GO_CASES, command, "go/cors_rules.go")

@@ -12,6 +12,7 @@ from .django import export_django
 from .express import export_express
 from .fastify import export_fastify
 from .flask import export_flask
+from .go import export_go
 from .nginx import export_nginx
 from .rack import export_rack
 from .starlette import export_fastapi, export_starlette
@@ -26,6 +27,7 @@ __all__ = [
     "export_fastapi",
     "export_fastify",
     "export_flask",
+    "export_go",
     "export_nginx",
     "export_rack",
     "export_starlette",
@@ -44,6 +46,7 @@ EXPORTERS = {
     "fastapi": export_fastapi,
     "fastify": export_fastify,
     "rack": export_rack,
+    "go": export_go,
 }
 # The exports for a server in front of the API: they take its listen address and the upstream.
 FRONT_EXPORTERS = {"nginx": export_nginx, "caddy": export_caddy, "apache": export_apache}

@@ -1,0 +1,97 @@
+"""rules.yaml as Go net/http middleware built on rs/cors: one cors.Cors per rule, chosen by path."""
+
+from __future__ import annotations
+
+import json
+
+from ..rule import Preflight
+from ..rules import RuleSet
+from .caddy import origins_regex
+from .common import path_regex
+
+STANDARD_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def export_go(rules: RuleSet) -> str:
+    out = [
+        f"// CORS middleware exported by cors-addon from {rules.source}: the first rule whose path matches",
+        "// decides, as in the addon. Go (github.com/rs/cors):",
+        "//     http.ListenAndServe(addr, corsHandler(yourHandler))",
+        "// rs/cors answers every preflight with 200 itself; a request no rule covers passes on untouched.",
+        "// Change the package name to yours.",
+        "package main",
+        "",
+        "import (",
+        '\t"net/http"',
+        '\t"regexp"',
+        "",
+        '\t"github.com/rs/cors"',
+        ")",
+        "",
+        "type corsRule struct {",
+        "\tpaths *regexp.Regexp",
+        "\tcors  *cors.Cors",
+        "}",
+        "",
+        "var corsRules = []corsRule{",
+    ]
+    for rule in rules.rules:
+        notes = []
+        if rule.filter_text is not None:
+            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
+        if rule.allow_methods is None:
+            notes.append("allow_methods '*': rs/cors allows the listed methods only: the standard ones are listed.")
+        if rule.expose_headers is None and rule.allow_credentials:
+            notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
+        if rule.allow_private_network:
+            notes.append("NOT EXPORTED: allow_private_network: rs/cors does not answer private network requests.")
+        if rule.preflight is Preflight.FORWARD:
+            notes.append("preflight: forward is exported as answer: rs/cors answers the preflight itself.")
+        if rule.allow_origins is None and not rule.allow_credentials:
+            origins = ['AllowedOrigins: []string{"*"},']
+        elif rule.allow_origins is None:  # with credentials: the origin is reflected, never '*'
+            origins = ["AllowOriginFunc: func(string) bool { return true },"]
+        else:
+            regex = json.dumps(origins_regex(rule))
+            origins = [f"AllowOriginFunc: regexp.MustCompile({regex}).MatchString,"]
+        methods = STANDARD_METHODS if rule.allow_methods is None else sorted(rule.allow_methods)
+        options = [
+            *origins,
+            f"AllowedMethods: []string{{{', '.join(json.dumps(m) for m in methods)}}},",
+            "AllowedHeaders: []string{"
+            + ('"*"' if rule.allow_headers is None else ", ".join(json.dumps(h) for h in rule.allowed_header_names))
+            + "},",
+        ]
+        if rule.expose_headers is not None and rule.exposed_header_names:
+            options.append(
+                f"ExposedHeaders: []string{{{', '.join(json.dumps(h) for h in rule.exposed_header_names)}}},"
+            )
+        elif rule.expose_headers is None and not rule.allow_credentials:
+            options.append('ExposedHeaders: []string{"*"},')
+        options.append(f"AllowCredentials: {'true' if rule.allow_credentials else 'false'},")
+        options.append(f"MaxAge: {rule.max_age},")
+        out += [f"\t// rule '{rule.name}' (rules.yaml line {rule.line})", *[f"\t// {note}" for note in notes]]
+        out += [f"\t{{regexp.MustCompile({json.dumps(path_regex(rule))}), cors.New(cors.Options{{"]
+        out += [f"\t\t{line}" for line in options]
+        out.append("\t})},")
+    out += [
+        "}",
+        "",
+        "func corsHandler(next http.Handler) http.Handler {",
+        "\thandlers := make([]http.Handler, len(corsRules))",
+        "\tfor i, rule := range corsRules {",
+        "\t\thandlers[i] = rule.cors.Handler(next)",
+        "\t}",
+        "\treturn http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {",
+        "\t\tfor i, rule := range corsRules {",
+        "\t\t\tif rule.paths.MatchString(r.URL.Path) {",
+        "\t\t\t\thandlers[i].ServeHTTP(w, r)",
+        "\t\t\t\treturn",
+        "\t\t\t}",
+        "\t\t}",
+        "\t\tnext.ServeHTTP(w, r)",
+        "\t})",
+        "}",
+        "",
+    ]
+    return "\n".join(out)
