@@ -16,6 +16,7 @@ from equivalence import (
     STARLETTE_CASES,
     STARLETTE_RULES,
     addon_outcomes,
+    assert_mutation_caught,
     differences,
     server_outcomes,
     uvicorn,
@@ -33,33 +34,37 @@ def test_nginx_export_behaves_like_the_addon(fronts):
     require_tool("nginx")
     rules_text = NGINX_RULES.format(api=fronts["api"].port)
     with_addon = addon_outcomes(fronts, rules_text, NGINX_CASES, "nginx-rules")
-    folder, port = fronts["folder"], free_port()
-    (folder / "cors.conf").write_text(
-        export_nginx(parse_rules(rules_text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
-    )
-    (folder / "nginx.conf").write_text(
-        f"daemon off;\npid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
-        f"http {{\n  access_log off;\n  client_body_temp_path {folder};\n  proxy_temp_path {folder};\n"
-        f"  include {folder}/cors.conf;\n}}\n"
-    )
-    with_nginx = server_outcomes(
-        fronts, ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], NGINX_CASES, port
-    )
+    folder = fronts["folder"]
+
+    def run(text, cases):
+        port = free_port()
+        exported = export_nginx(parse_rules(text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
+        (folder / "cors.conf").write_text(exported)
+        (folder / "nginx.conf").write_text(
+            f"daemon off;\npid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+            f"http {{\n  access_log off;\n  client_body_temp_path {folder};\n  proxy_temp_path {folder};\n"
+            f"  include {folder}/cors.conf;\n}}\n"
+        )
+        return server_outcomes(fronts, ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], cases, port)
+
     assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
-    assert differences(with_addon, with_nginx) == {}
+    assert differences(with_addon, run(rules_text, NGINX_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, NGINX_CASES)
 
 
 def test_starlette_export_behaves_like_the_addon(fronts):
     rules_text = STARLETTE_RULES.format(api=fronts["api"].port)
     with_addon = addon_outcomes(fronts, rules_text, STARLETTE_CASES, "starlette-rules")
-    folder, port = fronts["folder"], free_port()
-    exported = folder / "cors_args.py"
-    exported.write_text(export_starlette(parse_rules(rules_text)))
-    with_starlette = server_outcomes(
-        fronts, uvicorn("starlette_app:app", port), STARLETTE_CASES, port, {"CORS_ARGS_FILE": str(exported)}
-    )
+
+    def run(text, cases):
+        exported, port = fronts["folder"] / "cors_args.py", free_port()
+        exported.write_text(export_starlette(parse_rules(text)))
+        env = {"CORS_ARGS_FILE": str(exported)}
+        return server_outcomes(fronts, uvicorn("starlette_app:app", port), cases, port, env)
+
     assert with_addon["credentials"][0] == "ok"
-    assert differences(with_addon, with_starlette) == {}
+    assert differences(with_addon, run(rules_text, STARLETTE_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, STARLETTE_CASES)
 
 
 def test_express_export_behaves_like_the_addon(fronts):
@@ -69,25 +74,29 @@ def test_express_export_behaves_like_the_addon(fronts):
         pytest.fail("tests/express/node_modules is missing: make test runs npm ci there")
     rules_text = NGINX_RULES.format(api=fronts["api"].port)
     with_addon = addon_outcomes(fronts, rules_text, EXPRESS_CASES, "express-rules")
-    folder, port = fronts["folder"], free_port()
-    exported = folder / "cors-rules.js"
-    exported.write_text(export_express(parse_rules(rules_text)))
-    with_express = server_outcomes(
-        fronts, ["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)], EXPRESS_CASES, port
-    )
+
+    def run(text, cases):
+        exported, port = fronts["folder"] / "cors-rules.js", free_port()
+        exported.write_text(export_express(parse_rules(text)))
+        command = ["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)]
+        return server_outcomes(fronts, command, cases, port)
+
     assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
-    assert differences(with_addon, with_express) == {}
+    assert differences(with_addon, run(rules_text, EXPRESS_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, EXPRESS_CASES)
 
 
 def test_django_export_behaves_like_the_addon(fronts):
     rules_text = DJANGO_RULES.format(api=fronts["api"].port)
     with_addon = addon_outcomes(fronts, rules_text, DJANGO_CASES, "django-rules")
-    folder, port = fronts["folder"], free_port()
-    exported = folder / "cors_settings.py"
-    exported.write_text(export_django(parse_rules(rules_text)))
-    with_django = server_outcomes(
-        fronts, uvicorn("django_app:app", port), DJANGO_CASES, port, {"CORS_SETTINGS_FILE": str(exported)}
-    )
+
+    def run(text, cases):
+        exported, port = fronts["folder"] / "cors_settings.py", free_port()
+        exported.write_text(export_django(parse_rules(text)))
+        env = {"CORS_SETTINGS_FILE": str(exported)}
+        return server_outcomes(fronts, uvicorn("django_app:app", port), cases, port, env)
+
     assert with_addon["credentials"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert with_addon["PATCH, not listed"] == ("blocked",)
-    assert differences(with_addon, with_django) == {}
+    assert differences(with_addon, run(rules_text, DJANGO_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, DJANGO_CASES)
