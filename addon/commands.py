@@ -10,6 +10,7 @@ from .explain import explain
 from .flows import read_request
 from .policy import CorsRequest
 from .respond import credentials_modes, exchange
+from .stack import permanent_fix
 from .suggest import observed_call, suggest_rules
 
 
@@ -42,6 +43,7 @@ def explain_flows(flows: Sequence[flow.Flow]) -> str:
                 answered,
                 known,
                 _cookie_lines(meta.get("cookies")),
+                permanent_fix(server.response_headers),
             )
         )
     if not blocks:

@@ -17,10 +17,12 @@ def explain(
     answered_by_proxy: bool = False,
     credentials_known: bool = True,
     cookies: Sequence[str] = (),
+    permanent_fix: str | None = None,
 ) -> list[str]:
     """`server`: what the server sent (or the proxy, when it answered a preflight itself);
     `final`: what the browser got, when the addon changed the server's response.
-    `credentials_known` False: the exchanges are judged without credentials, and again with them."""
+    `credentials_known` False: the exchanges are judged without credentials, and again with them.
+    `permanent_fix`: the export that fits the server's stack, said when the server alone is blocked."""
     what = f"preflight for {server.request_method}" if server.is_preflight else server.method
     lines = [f"{what} {server.url} from {server.origin}"]
     cors = [f"{k}: {v}" for k, v in server.response_headers if k.lower().startswith("access-control-")]
@@ -29,6 +31,7 @@ def explain(
         f"  {who} {server.status}" + (f" with {'; '.join(cors)}" if cors else " without Access-Control-* headers")
     )
     on_server = verdict(server, explain=True)
+    server_blocks = on_server.blocked
     lines += [f"  {i}. {step}" for i, step in enumerate(on_server.steps[1:], start=1)]
     if on_server.blocked:
         lines += _blocked_lines(on_server, "  ")
@@ -42,6 +45,9 @@ def explain(
         )
         if included.blocked:
             lines += _blocked_lines(included, "    ")
+            server_blocks = True
+    if permanent_fix and server_blocks and not answered_by_proxy:
+        lines.append(f"  {permanent_fix}")
     lines += [f"  {line}" for line in cookies]
     if decision_summary:
         lines.append(f"  addon: {decision_summary}")

@@ -16,6 +16,7 @@ from .patterns import DEFAULT_PORTS, parse_origin, serialize_origin
 from .policy import CorsRequest
 from .respond import credentials_modes, judge
 from .rule import normalize_method
+from .stack import permanent_fix
 from .suggest import observed_call, suggest_rules
 
 Fields = list[tuple[str, str]]
@@ -184,6 +185,9 @@ def explain_file(calls: list[Recorded]) -> Iterator[str]:
                 yield f"  {label}passes"
         if credentials_modes(request) != ("include",):
             yield "  (the file does not show the credentials mode: both are judged)"
+        fix = permanent_fix(call.response_headers) if judgement.blocking is not None else None
+        if fix:
+            yield f"  {fix}"
         cookies, _ = examine(request, call.response_headers, rewrite=False)
         for cookie in cookies.dropped if cookies else ():
             yield f"  cookie {cookie.name}: the browser drops it ({cookie.reason}: {cookie.words}); fix: {cookie.fix}"

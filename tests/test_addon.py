@@ -7,7 +7,7 @@ import time
 import weakref
 
 import pytest
-from mitmproxy import exceptions
+from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow, tutils
 
 from addon.mitm import CorsAddon
@@ -384,6 +384,19 @@ def test_explain_command(configured):
         "the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the "
         "request's credentials mode is 'include'. (Firefox: CORSMissingAllowCredentials)",
     ]
+
+
+def test_explain_names_the_export_for_the_server_it_saw(configured):
+    addon, _ = configured
+    flow = run(addon, cors_flow(), tutils.tresp(headers=http.Headers(server="nginx/1.22.1")))
+    lines = addon.explain_flows([flow]).splitlines()
+    assert (
+        "  the permanent fix, on the server: `cors-addon export nginx rules.yaml` (the response says Server: "
+        "nginx/1.22.1)" in lines
+    )
+    both = http.Headers(server="nginx", access_control_allow_origin=ORIGIN, access_control_allow_credentials="true")
+    passing = run(addon, cors_flow(), tutils.tresp(headers=both))
+    assert "permanent fix" not in addon.explain_flows([passing])
 
 
 def test_explain_an_answered_preflight(configured):

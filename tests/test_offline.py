@@ -1,13 +1,15 @@
 """The offline doctor: HAR and flow files, recorded at test time by a real Chromium and a real mitmdump."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 from browser import BLOCKED, CHROMIUM_FLAGS, PageServer, launch, require_chromium
+from conftest import require_tool
 from http_client import send
-from net import NO_OUTSIDE_LOOKUPS
+from net import NO_OUTSIDE_LOOKUPS, free_port, wait_port
 from proxy import ROOT, Mitmdump, run_to_exit
 from upstream import Upstream
 
@@ -245,3 +247,31 @@ def test_a_har_exported_by_chromiums_own_devtools(tmp_path):
     cors_messages = [text for text in console if BLOCKED in text]
     assert len(cors_messages) == 2 and sorted(told) == sorted(cors_messages), (told, console)
     assert 'allow_methods: ["GET", "PUT"]' in out
+
+
+def test_a_blocked_call_to_a_real_caddy_names_the_caddy_export(tmp_path):
+    """Caddy says Server: Caddy; the doctor hands over the export for it."""
+    caddy = require_tool("caddy")
+    port = free_port()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    server = subprocess.Popen(
+        [caddy, "respond", "--listen", f"127.0.0.1:{port}", "hello"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    flows = tmp_path / "flows.mitm"
+    try:
+        wait_port(port)
+        with Mitmdump(tmp_path, "--set", "cors_mode=off", "-w", str(flows)) as proxy:
+            url = f"http://127.0.0.1:{port}/items"
+            assert send("GET", url, {"Origin": ORIGIN}, proxy_port=proxy.port).status == 200
+    finally:
+        server.terminate()
+        server.wait()
+    result = explain(flows)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "  the permanent fix, on the server: `cors-addon export caddy rules.yaml` (the response says Server: Caddy)"
+        in (result.stdout.splitlines())
+    )
