@@ -192,3 +192,17 @@ def assert_mutation_caught(with_addon, run_export, rules_text, cases):
     assert "allow_credentials: true" in rules_text
     mutated = run_export(rules_text.replace("allow_credentials: true", "allow_credentials: false"), credentialed(cases))
     assert differences({name: with_addon[name] for name in mutated}, mutated), "dropping credentials went unnoticed"
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "headers", "rewrite", "proxy", "proxy_http")
+
+
+def httpd_conf(folder, exported):
+    """A whole httpd.conf around the Apache export: the modules it needs, files in `folder`."""
+    config = folder / "httpd.conf"
+    config.write_text(
+        "".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so\n" for m in APACHE_MODULES)
+        + f"ServerName 127.0.0.1\nPidFile {folder}/httpd.pid\nErrorLog {folder}/httpd-error.log\n"
+        + f"Mutex file:{folder}\nUser www-data\nGroup www-data\nInclude {exported}\n"
+    )
+    return config

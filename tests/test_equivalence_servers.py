@@ -7,7 +7,15 @@ import subprocess
 
 import pytest
 from conftest import require_tool
-from equivalence import NGINX_CASES, NGINX_RULES, addon_outcomes, assert_mutation_caught, differences, server_outcomes
+from equivalence import (
+    NGINX_CASES,
+    NGINX_RULES,
+    addon_outcomes,
+    assert_mutation_caught,
+    differences,
+    httpd_conf,
+    server_outcomes,
+)
 from net import free_port
 
 from addon.export import export_apache, export_caddy
@@ -41,9 +49,6 @@ def test_caddy_export_behaves_like_the_addon(fronts):
     assert_mutation_caught(with_addon, lambda text, cases: caddy_outcomes(fronts, text, cases), rules_text, NGINX_CASES)
 
 
-APACHE_MODULES = ("mpm_event", "authz_core", "headers", "rewrite", "proxy", "proxy_http")
-
-
 def apache_outcomes(fronts, rules_text, cases):
     apache = require_tool("apache2")
     folder, port = fronts["folder"], free_port()
@@ -51,12 +56,7 @@ def apache_outcomes(fronts, rules_text, cases):
     exported.write_text(
         export_apache(parse_rules(rules_text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
     )
-    config = folder / "httpd.conf"
-    config.write_text(
-        "".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so\n" for m in APACHE_MODULES)
-        + f"ServerName 127.0.0.1\nPidFile {folder}/httpd.pid\nErrorLog {folder}/httpd-error.log\n"
-        + f"Mutex file:{folder}\nUser www-data\nGroup www-data\nInclude {exported}\n"
-    )
+    config = httpd_conf(folder, exported)
     checked = subprocess.run([require_tool("apachectl"), "-t", "-f", str(config)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr + checked.stdout
     return server_outcomes(fronts, [apache, "-f", str(config), "-DFOREGROUND"], cases, port)

@@ -9,7 +9,17 @@ import pytest
 from conftest import require_tool
 from proxy import ROOT
 
-from addon.export import export_django, export_express, export_nginx, export_starlette, origin_regex
+from addon.export import (
+    export_apache,
+    export_caddy,
+    export_django,
+    export_express,
+    export_fastapi,
+    export_flask,
+    export_nginx,
+    export_starlette,
+    origin_regex,
+)
 from addon.patterns import parse_origin_pattern
 from addon.rules import parse_rules
 
@@ -182,3 +192,62 @@ def test_export_command(write_rules):
         assert "RewriteEngine On" in addon.export_rules("apache") and "route {" in addon.export_rules("caddy")
         with pytest.raises(exceptions.CommandError, match="unknown target 'iis'"):
             addon.export_rules("iis")
+
+
+def _checked(command, **kwargs):
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_caddy_validates_every_export_and_it_says_what_is_lost(tmp_path):
+    caddy = require_tool("caddy")
+    text = export_caddy(parse_rules(MANY))
+    assert "# NOT EXPORTED: the mitmproxy filter '~m GET'" in text
+    assert "# preflight: forward is exported as answer" in text
+    (tmp_path / "Caddyfile").write_text(text)
+    env = {"XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    _checked([caddy, "validate", "--adapter", "caddyfile", "--config", str(tmp_path / "Caddyfile")], env=env)
+
+
+def test_apachectl_accepts_every_export_and_it_says_what_is_lost(tmp_path):
+    from equivalence import httpd_conf
+
+    apachectl = require_tool("apachectl")
+    text = export_apache(parse_rules(MANY))
+    assert "# NOT EXPORTED: the mitmproxy filter '~m GET'" in text
+    assert "Header always set Access-Control-Allow-Credentials true env=CORS_ACTUAL_0" in text
+    (tmp_path / "cors.conf").write_text(text)
+    _checked([apachectl, "-t", "-f", str(httpd_conf(tmp_path, tmp_path / "cors.conf"))])
+
+
+def test_python_app_exports_compile_and_say_what_is_lost():
+    flask = export_flask(parse_rules(MANY))
+    namespace: dict = {}
+    exec(flask, namespace)
+    assert len(namespace["cors_resources"]) == 3
+    assert "# NOT EXPORTED: rule 'everything' (rules.yaml line 22): the same paths as rule 'creds-star'" in flask
+    assert "# NOT EXPORTED: the mitmproxy filter '~m GET'" in flask
+    assert "# allow_methods '*': flask-cors allows the standard methods only" in flask
+    fastapi = export_fastapi(parse_rules(MANY))
+    compile(fastapi, "cors_fastapi.py", "exec")
+    assert "app.add_middleware(\n    CORSMiddleware," in fastapi
+    assert "# NOT EXPORTED: rule 'open': CORSMiddleware applies one policy to the whole app" in fastapi
+
+
+@pytest.mark.parametrize(
+    "tool, export, check, suffix",
+    [
+        ("node", "export_fastify", ["--check"], ".js"),
+        ("ruby", "export_rack", ["-c"], ".rb"),
+        ("gofmt", "export_go", ["-e", "-l"], ".go"),
+    ],
+)
+def test_app_exports_pass_their_language_checker_and_say_what_is_lost(tmp_path, tool, export, check, suffix):
+    import addon.export
+
+    path = require_tool(tool)
+    text = getattr(addon.export, export)(parse_rules(MANY))
+    assert "NOT EXPORTED: the mitmproxy filter '~m GET'" in text
+    assert "NOT EXPORTED: allow_private_network" in text
+    (tmp_path / f"cors{suffix}").write_text(text)
+    _checked([path, *check, str(tmp_path / f"cors{suffix}")])

@@ -21,16 +21,22 @@ def export_flask(rules: RuleSet) -> str:
         "#         CORS(app, resources=cors_resources)",
         "# A request no resource matches gets no CORS headers.",
     ]
-    patterns = [path_regex(rule) for rule in rules.rules]
-    if len(set(patterns)) < len(patterns):
-        out.append("# NOT EXPORTED: rules with the same paths: flask-cors keeps the last; the addon takes the first.")
+    patterns = list(dict.fromkeys(path_regex(rule) for rule in rules.rules))
     if _flask_cors_order(patterns) != patterns:
         out.append(
             "# Order: flask-cors tries the resources with more slashes and longer patterns first, the addon the"
             " first rule in rules.yaml; check that no request matches two of them."
         )
     entries = []
+    first_for: dict[str, str] = {}  # path regex -> the rule that decides it
     for rule in rules.rules:
+        if path_regex(rule) in first_for:
+            entries.append(
+                f"    # NOT EXPORTED: rule '{rule.name}' (rules.yaml line {rule.line}): the same paths as rule"
+                f" '{first_for[path_regex(rule)]}', which decides them, as in the addon (an app serves one host)."
+            )
+            continue
+        first_for[path_regex(rule)] = rule.name
         notes = []
         if rule.filter_text is not None:
             notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
