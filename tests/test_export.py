@@ -215,7 +215,7 @@ def test_apachectl_accepts_every_export_and_it_says_what_is_lost(tmp_path):
     apachectl = require_tool("apachectl")
     text = export_apache(parse_rules(MANY))
     assert "# NOT EXPORTED: the mitmproxy filter '~m GET'" in text
-    assert "Header always set Access-Control-Allow-Credentials true env=CORS_ACTUAL_0" in text
+    assert 'Header always set Access-Control-Allow-Credentials "true" env=CORS_ACTUAL_0' in text
     (tmp_path / "cors.conf").write_text(text)
     _checked([apachectl, "-t", "-f", str(httpd_conf(tmp_path, tmp_path / "cors.conf"))])
 
@@ -227,7 +227,7 @@ def test_python_app_exports_compile_and_say_what_is_lost():
     assert len(namespace["cors_resources"]) == 3
     assert "# NOT EXPORTED: rule 'everything' (rules.yaml line 22): the same paths as rule 'creds-star'" in flask
     assert "# NOT EXPORTED: the mitmproxy filter '~m GET'" in flask
-    assert "# allow_methods '*': flask-cors allows the standard methods only" in flask
+    assert "# allow_methods '*': flask-cors allows the listed methods only; the standard ones are listed." in flask
     fastapi = export_fastapi(parse_rules(MANY))
     compile(fastapi, "cors_fastapi.py", "exec")
     assert "app.add_middleware(\n    CORSMiddleware," in fastapi

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
-from ..rule import Rule
+from ..rule import Preflight, Rule
 
 ACCESS_CONTROL_RESPONSE_HEADERS = (
     "Access-Control-Allow-Origin",
@@ -45,6 +45,11 @@ def path_regex(rule: Rule) -> str:
     return "^(?:" + "|".join(p.pattern.replace(r"\Z", "") for p in rule.paths) + r")(?:\?.*)?$"
 
 
+def double_quoted(value: str) -> str:
+    """A Caddyfile or Apache argument in double quotes: inside them only \\" is an escape."""
+    return '"' + value.replace('"', '\\"') + '"'
+
+
 def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -52,3 +57,91 @@ def quote(value: str) -> str:
 def names_regex(names: list[str]) -> str:
     alternatives = "|".join(re.escape(n) for n in names)
     return rf"^\s*(?:{alternatives})(?:\s*,\s*(?:{alternatives}))*\s*$"
+
+
+TOKEN_CHARS = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"  # an HTTP token (a method or a header name), unanchored
+
+
+def origins_regex(rule: Rule) -> str:
+    """One regex for all the rule's origins, valid in PCRE and RE2 (the addon's allow_origin_regex is Python's
+    syntax: lookarounds and backreferences do not carry over to Go's regexp)."""
+    if rule.allow_origins is None:
+        return "^.+$"
+    parts = [origin_regex(p) for p in rule.allow_origins] + origin_regexes(rule)
+    return "|".join(parts) if parts else "^$(?:x)"  # no origin at all
+
+
+def methods_regex(rule: Rule) -> str:
+    """The Access-Control-Request-Method values the rule answers."""
+    if rule.allow_methods is None:
+        return f"^{TOKEN_CHARS}$"
+    return "^(?:" + "|".join(re.escape(m) for m in sorted(rule.allow_methods)) + ")$"
+
+
+def requested_headers_regex(rule: Rule) -> str:
+    """The Access-Control-Request-Headers values the rule answers (compare without case)."""
+    if rule.allow_headers is None:
+        return r"^\s*" + TOKEN_CHARS + r"(?:\s*,\s*" + TOKEN_CHARS + r")*\s*$"
+    return names_regex(sorted(rule.allowed_header_names))
+
+
+def expose_value(rule: Rule) -> str:
+    """Access-Control-Expose-Headers, or "" for none: '*' cannot be written with credentials."""
+    if rule.expose_headers is None:
+        return "" if rule.allow_credentials else "*"
+    return ", ".join(rule.exposed_header_names)
+
+
+def preflight_fields(
+    rule: Rule, request_origin: str, request_method: str, request_headers: str
+) -> list[tuple[str, str]]:
+    """The answer to a preflight the rule allows; the arguments say how the target writes the request's
+    Origin, Access-Control-Request-Method and -Headers."""
+    fields = [("Access-Control-Allow-Origin", request_origin if rule.reflects_origin else "*")]
+    vary = ["Origin"] if rule.reflects_origin else []
+    if rule.allow_credentials:
+        fields.append(("Access-Control-Allow-Credentials", "true"))
+    if rule.allow_methods is None:
+        fields.append(("Access-Control-Allow-Methods", request_method))
+        vary.append("Access-Control-Request-Method")
+    else:
+        fields.append(("Access-Control-Allow-Methods", rule.allow_methods_value))
+    if rule.allow_headers is None:
+        fields.append(("Access-Control-Allow-Headers", request_headers))
+        vary.append("Access-Control-Request-Headers")
+    else:
+        fields.append(("Access-Control-Allow-Headers", ", ".join(rule.allowed_header_names)))
+    fields.append(("Access-Control-Max-Age", str(rule.max_age)))
+    if rule.allow_private_network:
+        fields.append(("Access-Control-Allow-Private-Network", "true"))
+    if vary:
+        fields.append(("Vary", ", ".join(vary)))
+    return fields
+
+
+def actual_fields(rule: Rule, request_origin: str) -> list[tuple[str, str]]:
+    """The headers added to the response of a request the rule allows (Vary: Origin is merged apart)."""
+    fields = [("Access-Control-Allow-Origin", request_origin if rule.reflects_origin else "*")]
+    if rule.allow_credentials:
+        fields.append(("Access-Control-Allow-Credentials", "true"))
+    if expose_value(rule):
+        fields.append(("Access-Control-Expose-Headers", expose_value(rule)))
+    return fields
+
+
+def lost_in(rule: Rule, target: str, *, reflects_methods: bool, private_network: bool) -> list[str]:
+    """What `target` cannot express of the rule, for the export's comments."""
+    notes = []
+    if rule.filter_text is not None:
+        notes.append(
+            f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request on its paths."
+        )
+    if rule.allow_methods is None and not reflects_methods:
+        notes.append(f"allow_methods '*': {target} allows the listed methods only; the standard ones are listed.")
+    if rule.expose_headers is None and rule.allow_credentials:
+        notes.append("NOT EXPORTED: expose_headers '*' with credentials (the addon lists each response's names).")
+    if rule.allow_private_network and not private_network:
+        notes.append(f"NOT EXPORTED: allow_private_network: {target} does not answer private network requests.")
+    if rule.preflight is Preflight.FORWARD:
+        notes.append(f"preflight: forward is exported as answer: {target} answers the preflight itself.")
+    return notes

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from ..patterns import split_origins
-from ..rule import Preflight
 from ..rules import RuleSet
-from .common import origin_regex, origin_regexes
+from .common import lost_in, origin_regex, origin_regexes
 
 
 def _js_regex(pattern: str) -> str:
@@ -48,21 +47,7 @@ def js_rules(rules: RuleSet, library: str) -> list[str]:
     (cors(), @fastify/cors) cannot express said in comments."""
     entries = []
     for rule in rules.rules:
-        notes = []
-        if rule.filter_text is not None:
-            notes.append(
-                f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this rule applies to every"
-                " request on its paths."
-            )
-        if rule.expose_headers is None and rule.allow_credentials:
-            notes.append(
-                "NOT EXPORTED: expose_headers '*' with credentials (the addon lists each response's header"
-                " names); list the headers to expose."
-            )
-        if rule.allow_private_network:
-            notes.append(f"NOT EXPORTED: allow_private_network: {library} does not answer private network requests.")
-        if rule.preflight is Preflight.FORWARD:
-            notes.append(f"preflight: forward is exported as answer: {library} answers the preflight itself.")
+        notes = lost_in(rule, library, reflects_methods=True, private_network=False)
         if rule.allow_origins is None:
             origin = "true" if rule.allow_credentials else '"*"'
         else:

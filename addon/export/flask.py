@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..patterns import split_origins
 from ..rules import RuleSet
-from .common import origin_regex, origin_regexes, path_regex
+from .common import lost_in, origin_regex, origin_regexes, path_regex
 
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
@@ -37,15 +37,7 @@ def export_flask(rules: RuleSet) -> str:
             )
             continue
         first_for[path_regex(rule)] = rule.name
-        notes = []
-        if rule.filter_text is not None:
-            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
-        if rule.allow_methods is None:
-            notes.append("allow_methods '*': flask-cors allows the standard methods only (not custom ones).")
-        if rule.expose_headers is None and rule.allow_credentials:
-            notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
-        if rule.preflight_status != 200:
-            notes.append(f"preflight_status {rule.preflight_status}: flask-cors answers preflights with 200.")
+        notes = lost_in(rule, "flask-cors", reflects_methods=False, private_network=True)
         options = []
         if rule.allow_origins is None:
             options.append('"origins": "*",')

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..rule import Preflight
 from ..rules import RuleSet
-from .caddy import origins_regex
-from .common import path_regex
+from .common import lost_in, origins_regex, path_regex
 
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 
@@ -36,17 +34,7 @@ def export_go(rules: RuleSet) -> str:
         "var corsRules = []corsRule{",
     ]
     for rule in rules.rules:
-        notes = []
-        if rule.filter_text is not None:
-            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
-        if rule.allow_methods is None:
-            notes.append("allow_methods '*': rs/cors allows the listed methods only: the standard ones are listed.")
-        if rule.expose_headers is None and rule.allow_credentials:
-            notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
-        if rule.allow_private_network:
-            notes.append("NOT EXPORTED: allow_private_network: rs/cors does not answer private network requests.")
-        if rule.preflight is Preflight.FORWARD:
-            notes.append("preflight: forward is exported as answer: rs/cors answers the preflight itself.")
+        notes = lost_in(rule, "rs/cors", reflects_methods=False, private_network=False)
         if rule.allow_origins is None and not rule.allow_credentials:
             origins = ['AllowedOrigins: []string{"*"},']
         elif rule.allow_origins is None:  # with credentials: the origin is reflected, never '*'

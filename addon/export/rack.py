@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..patterns import split_origins
 from ..rules import RuleSet
-from .common import origin_regex, origin_regexes, path_regex
+from .common import lost_in, origin_regex, origin_regexes, path_regex
 
 STANDARD_METHODS = ("delete", "get", "head", "options", "patch", "post", "put")
 
@@ -44,15 +44,7 @@ def export_rack(rules: RuleSet) -> str:
         "CORS_RULES = proc do",
     ]
     for n, rule in enumerate(rules.rules):
-        notes = []
-        if rule.filter_text is not None:
-            notes.append(f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request.")
-        if rule.allow_methods is None:
-            notes.append("allow_methods '*': rack-cors allows the standard methods only (not custom ones).")
-        if rule.expose_headers is None and rule.allow_credentials:
-            notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
-        if rule.allow_private_network:
-            notes.append("NOT EXPORTED: allow_private_network: rack-cors does not answer private network requests.")
+        notes = lost_in(rule, "rack-cors", reflects_methods=False, private_network=False)
         if rule.allow_origins is None:
             # rack-cors refuses '*' with credentials; a block that accepts every origin reflects it instead.
             origins = "origins { |_source, _env| true }" if rule.allow_credentials else 'origins "*"'
