@@ -20,9 +20,10 @@ from mitmproxy import command, ctx, exceptions, flow, http
 
 from . import commands, flows
 from .defaults import cover_reverse_targets
-from .export import EXPORTERS
+from .export import EXPORTERS, FRONT_EXPORTERS
 from .memo import Memo
 from .modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level
+from .patterns import format_host
 from .pending import PendingPreflights
 from .policy import Action, Decision
 from .respond import Mode, Outcome, ServerResponse, respond
@@ -222,6 +223,12 @@ class CorsAddon:
             raise exceptions.CommandError(f"cors.export: unknown target {target!r}; use {', '.join(EXPORTERS)}")
         if self.rules is None:
             raise exceptions.CommandError("cors.export: no rules loaded")
+        if target in FRONT_EXPORTERS:
+            # In reverse mode the API is the reverse target: the server in front of it proxies there.
+            targets = reverse_targets(ctx.options.mode)
+            if targets:
+                scheme, host, port = targets[0]
+                return FRONT_EXPORTERS[target](self.rules, upstream=f"{scheme}://{format_host(host, scheme, port)}")
         return EXPORTERS[target](self.rules)
 
     @command.command("cors.summary")

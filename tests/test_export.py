@@ -194,6 +194,20 @@ def test_export_command(write_rules):
             addon.export_rules("iis")
 
 
+def test_export_command_in_reverse_mode_proxies_to_the_reverse_target(write_rules):
+    from mitmproxy.test import taddons
+
+    from addon.mitm import CorsAddon
+
+    addon = CorsAddon()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, cors_rules=str(write_rules(MANY)), mode=["reverse:http://127.0.0.1:5001"])
+        assert "reverse_proxy http://127.0.0.1:5001" in addon.export_rules("caddy")
+        assert "proxy_pass http://127.0.0.1:5001;" in addon.export_rules("nginx")
+        assert "RewriteRule ^/?(.*)$ http://127.0.0.1:5001/$1 [P,L]" in addon.export_rules("apache")
+        assert "cors_args = {" in addon.export_rules("starlette")
+
+
 def _checked(command, **kwargs):
     result = subprocess.run(command, capture_output=True, text=True, **kwargs)
     assert result.returncode == 0, result.stdout + result.stderr
