@@ -9,6 +9,7 @@ and every front must give each case the outcome the addon gives.
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 from browser import Page
 from net import wait_port
@@ -149,17 +150,34 @@ def addon_outcomes(fronts, rules_text, cases, name):
         return run_cases(fronts, f"http://127.0.0.1:{proxy.port}", cases)
 
 
+@contextmanager
+def serving(fronts, command, port, env=None):
+    """A server (nginx or an app) on 127.0.0.1:port while the block runs; its output in the folder's server.log."""
+    with open(fronts["folder"] / "server.log", "ab") as log:
+        server = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_port(port)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait()
+
+
 def server_outcomes(fronts, command, cases, port, env=None):
-    """Start a server (nginx or an app), run the cases against it, stop it."""
-    server = subprocess.Popen(
-        command, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    """Start a server, run the cases against it, stop it."""
+    with serving(fronts, command, port, env) as base:
+        return run_cases(fronts, base, cases)
+
+
+def nginx_conf(folder, exported):
+    """A whole nginx.conf around the nginx export, files in `folder`."""
+    config = folder / "nginx.conf"
+    config.write_text(
+        f"daemon off;\npid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  client_body_temp_path {folder};\n  proxy_temp_path {folder};\n"
+        f"  include {exported};\n}}\n"
     )
-    try:
-        wait_port(port)
-        return run_cases(fronts, f"http://127.0.0.1:{port}", cases)
-    finally:
-        server.terminate()
-        server.wait()
+    return config
 
 
 def differences(with_addon, with_export):

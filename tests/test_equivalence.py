@@ -18,6 +18,7 @@ from equivalence import (
     addon_outcomes,
     assert_mutation_caught,
     differences,
+    nginx_conf,
     server_outcomes,
     uvicorn,
 )
@@ -40,12 +41,8 @@ def test_nginx_export_behaves_like_the_addon(fronts):
         port = free_port()
         exported = export_nginx(parse_rules(text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
         (folder / "cors.conf").write_text(exported)
-        (folder / "nginx.conf").write_text(
-            f"daemon off;\npid {folder}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
-            f"http {{\n  access_log off;\n  client_body_temp_path {folder};\n  proxy_temp_path {folder};\n"
-            f"  include {folder}/cors.conf;\n}}\n"
-        )
-        return server_outcomes(fronts, ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], cases, port)
+        config = nginx_conf(folder, folder / "cors.conf")
+        return server_outcomes(fronts, ["nginx", "-c", str(config), "-p", str(folder)], cases, port)
 
     assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
     assert differences(with_addon, run(rules_text, NGINX_CASES)) == {}

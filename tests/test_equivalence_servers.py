@@ -14,11 +14,15 @@ from equivalence import (
     assert_mutation_caught,
     differences,
     httpd_conf,
+    nginx_conf,
     server_outcomes,
+    serving,
 )
+from http_client import send
 from net import free_port
+from proxy import Mitmdump
 
-from addon.export import export_apache, export_caddy
+from addon.export import export_apache, export_caddy, export_nginx
 from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
@@ -71,3 +75,65 @@ def test_apache_export_behaves_like_the_addon(fronts):
     assert_mutation_caught(
         with_addon, lambda text, cases: apache_outcomes(fronts, text, cases), rules_text, NGINX_CASES
     )
+
+
+def nginx_command(fronts, text, port):
+    folder = fronts["folder"]
+    (folder / "cors.conf").write_text(export_nginx(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
+    return [require_tool("nginx"), "-c", str(nginx_conf(folder, folder / "cors.conf")), "-p", str(folder)]
+
+
+def caddy_command(fronts, text, port):
+    config = fronts["folder"] / "Caddyfile"
+    config.write_text(export_caddy(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
+    return [require_tool("caddy"), "run", "--adapter", "caddyfile", "--config", str(config)]
+
+
+def apache_command(fronts, text, port):
+    exported = fronts["folder"] / "cors-apache.conf"
+    exported.write_text(export_apache(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
+    return [require_tool("apache2"), "-f", str(httpd_conf(fronts["folder"], exported)), "-DFOREGROUND"]
+
+
+def upstream(fronts):
+    return f"http://127.0.0.1:{fronts['api'].port}"
+
+
+VARY_PROBES = [
+    ("no Origin", "/open/items", {}),
+    ("allowed origin", "/open/items", {"Origin": "http://localhost:3000"}),
+    ("refused origin", "/other-origin/items", {"Origin": "http://localhost:3000"}),
+    ("'*' without credentials", "/star/items", {"Origin": "http://localhost:3000"}),
+]
+
+
+def varies_on_origin(base):
+    return {
+        name: "origin"
+        in ",".join(send("GET", base + path, headers, port=int(base.rsplit(":", 1)[1])).all("Vary")).lower()
+        for name, path, headers in VARY_PROBES
+    }
+
+
+@pytest.mark.parametrize("command", [nginx_command, caddy_command, apache_command], ids=["nginx", "caddy", "apache"])
+def test_every_response_of_a_covered_path_varies_on_origin_as_with_the_addon(fronts, command):
+    """Cached without Vary: Origin, one origin's answer (or a no-Origin one) is handed to another."""
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    rules = fronts["folder"] / "vary-rules.yaml"
+    rules.write_text(rules_text)
+    reverse = ("--mode", f"reverse:{upstream(fronts)}", "--set", f"cors_rules={rules}")
+    with Mitmdump(fronts["folder"], *reverse) as proxy:
+        with_addon = varies_on_origin(f"http://127.0.0.1:{proxy.port}")
+    assert with_addon == {
+        "no Origin": True,
+        "allowed origin": True,
+        "refused origin": True,
+        "'*' without credentials": False,
+    }
+    port = free_port()
+    env = {
+        "XDG_CONFIG_HOME": str(fronts["folder"] / "caddy-config"),
+        "XDG_DATA_HOME": str(fronts["folder"] / "caddy-data"),
+    }
+    with serving(fronts, command(fronts, rules_text, port), port, env) as base:
+        assert varies_on_origin(base) == with_addon

@@ -38,6 +38,9 @@ def export_apache(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str 
         "    # The server's own Access-Control-* headers are replaced on covered paths; `always` puts ours on",
         "    # error responses (401, 500) and on the answered preflight too.",
         *["    " + line for line in headers],
+        "    # On every response of a path whose answer depends on Origin: a cache must not hand one origin's",
+        "    # answer to another.",
+        "    Header always merge Vary Origin env=CORS_VARY",
         f"    RewriteRule ^/?(.*)$ {upstream}/$1 [P,L]",
         f"    ProxyPassReverse / {upstream}/",
         "</VirtualHost>",
@@ -52,9 +55,10 @@ def _rewrites(rule: Rule, n: int) -> list[str]:
     lines = [f"# rule '{rule.name}' (rules.yaml line {rule.line})"]
     lines += [f"# {note}" for note in lost_in(rule, "Apache", reflects_methods=True, private_network=True)]
     origin = f"RewriteCond %{{HTTP:Origin}} {double_quoted(origins_regex(rule))}"
+    vary = ",E=CORS_VARY:1" if rule.reflects_origin else ""
     lines += [
         "RewriteCond %{ENV:CORS_RULE} ^$",
-        f"RewriteRule {double_quoted(path_regex(rule))} - [E=CORS_RULE:{n}]",
+        f"RewriteRule {double_quoted(path_regex(rule))} - [E=CORS_RULE:{n}{vary}]",
         f"RewriteCond %{{ENV:CORS_RULE}} ={n}",
         origin,
         "RewriteCond %{REQUEST_METHOD} =OPTIONS",
@@ -88,6 +92,4 @@ def _headers(rule: Rule, n: int) -> list[str]:
         f"Header always set {name} {double_quoted(value)} env=CORS_ACTUAL_{n}"
         for name, value in actual_fields(rule, "expr=%{req:Origin}")
     ]
-    if rule.reflects_origin:
-        lines.append(f"Header always merge Vary Origin env=CORS_ACTUAL_{n}")
     return lines

@@ -61,8 +61,8 @@ def _rule_block(rule: Rule, n: int, upstream: str) -> list[str]:
         rule, "{header.Origin}", "{header.Access-Control-Request-Method}", "{header.Access-Control-Request-Headers}"
     )
     actual = [f"{name} {double_quoted(value)}" for name, value in actual_fields(rule, "{header.Origin}")]
-    if rule.reflects_origin:
-        actual.append("+Vary Origin")
+    # On every response of its paths: a cache must not hand one origin's answer to another.
+    vary = ["\theader {", "\t\t+Vary Origin", "\t\tdefer", "\t}"] if rule.reflects_origin else []
     lines += [
         "\t}",
         f"\thandle @cors{n}_preflight {{",
@@ -71,6 +71,7 @@ def _rule_block(rule: Rule, n: int, upstream: str) -> list[str]:
         "\t\t}",
         f"\t\trespond {rule.preflight_status}",
         "\t}",
+        *vary,
         f"\t@cors{n}_actual {{",
         f"\t\t{origin_ok}",
         "\t\tnot {",

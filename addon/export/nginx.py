@@ -88,10 +88,6 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
     if expose:
         lines.append(f"map $cors_action_{n} $cors_expose_{n} {{")
         lines += [f"    actual {quote(expose)};", '    default "";', "}"]
-    vary = "" if star and not rule.allow_credentials else "Origin"
-    if vary:
-        lines.append(f"map $cors_action_{n} $cors_vary_{n} {{")
-        lines += ["    actual Origin;", '    default "";', "}"]
     lines.append("")
     return lines
 
@@ -145,7 +141,7 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
         body.append(f"add_header Access-Control-Allow-Credentials $cors_allow_credentials_{n} always;")
     if _nginx_expose(rule):
         body.append(f"add_header Access-Control-Expose-Headers $cors_expose_{n} always;")
-    if not (star and not rule.allow_credentials):
-        body.append(f"add_header Vary $cors_vary_{n} always;")
+    if rule.reflects_origin:  # on every response of its paths: a cache must not hand one origin's answer to another
+        body.append("add_header Vary Origin always;")
     body.append(f"proxy_pass {upstream};")
     return lines + ["    " + line for line in body] + ["}"]
