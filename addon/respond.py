@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Literal
 
 from . import report
-from .cookies import examine
+from .cookies import CookieReport, examine
 from .policy import Action, CorsRequest, Decision, requested_header_names
 from .rule import NEVER_EXPOSED
 from .suggest import inline_rule, observed_call
@@ -96,11 +96,7 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
     if status is None:
         if decision.action is not Action.ANSWER or mode is not Mode.FIX:
             raise ValueError("only a preflight the rules answer, in fix mode, is answered by the proxy")
-        answer = (*decision.headers, *_vary_field(", ".join(decision.vary)))
-        shown = report.Shown(
-            decision, decision.preflight_status, None, None, judge(decision.request, decision.preflight_status, answer)
-        )
-        return _outcome(shown, (), answer, False, decision.headers)
+        return _answered(decision)
     if decision.action is Action.VARY_ONLY:
         vary = _merged_vary(headers, decision) if mode is Mode.FIX else None
         return Outcome(
@@ -118,30 +114,51 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
         shown = report.Shown(decision, status, status, server, server, False, "", vary is not None, cookies)
         return _outcome(shown, ("vary",) if vary else (), _vary_field(vary), False, ())
     if fixes:
-        written = cors_headers(decision, headers)
-        vary = _merged_vary(headers, decision)
-        dropped = {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
-        if vary is not None:
-            dropped.add("vary")
-        added = (*written, *_vary_field(vary))
-        if cookie_fields:  # all of them again, in their order, the dropped ones rewritten
-            dropped.add("set-cookie")
-            added = (*added, *cookie_fields)
-        final = _repaired_status(decision, status)
-        if final != status:  # the repaired answer has no body: the server's body framing goes too
-            dropped |= {name.lower() for name, _ in headers if name.lower() in BODY_FRAMING}
-            if final != 204:  # a 204 must not carry Content-Length; any other status needs it to end
-                added = (*added, ("Content-Length", "0"))
-        kept = [(name, value) for name, value in headers if name.lower() not in dropped]
-        browser = judge(decision.request, final, [*kept, *added])
-        shown = report.Shown(
-            decision, final, status, server, browser, False, _suggestion(decision, browser), cookies=cookies
-        )
-        return _outcome(shown, tuple(sorted(dropped)), added, final != status, written)
+        return _fixed(decision, status, headers, server, cookies, cookie_fields)
     shown = report.Shown(
         decision, status, status, server, server, mode is Mode.AUDIT, _suggestion(decision, server), cookies=cookies
     )
     return _outcome(shown, (), (), False, ())
+
+
+def _answered(decision: Decision) -> Outcome:
+    """The proxy's own answer to a preflight the rules allow."""
+    answer = (*decision.headers, *_vary_field(", ".join(decision.vary)))
+    verdicts = judge(decision.request, decision.preflight_status, answer)
+    shown = report.Shown(decision, decision.preflight_status, None, None, verdicts)
+    return _outcome(shown, (), answer, False, decision.headers)
+
+
+def _fixed(
+    decision: Decision,
+    status: int,
+    headers: Fields,
+    server: Judgement,
+    cookies: CookieReport | None,
+    cookie_fields: tuple[tuple[str, str], ...],
+) -> Outcome:
+    """The server's response with the rule's Access-Control-* headers instead of its own, Vary merged, the
+    cookies the browser would drop rewritten, and a forwarded preflight's status repaired."""
+    written = cors_headers(decision, headers)
+    vary = _merged_vary(headers, decision)
+    dropped = {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
+    if vary is not None:
+        dropped.add("vary")
+    added = (*written, *_vary_field(vary))
+    if cookie_fields:  # all of them again, in their order, the dropped ones rewritten
+        dropped.add("set-cookie")
+        added = (*added, *cookie_fields)
+    final = _repaired_status(decision, status)
+    if final != status:  # the repaired answer has no body: the server's body framing goes too
+        dropped |= {name.lower() for name, _ in headers if name.lower() in BODY_FRAMING}
+        if final != 204:  # a 204 must not carry Content-Length; any other status needs it to end
+            added = (*added, ("Content-Length", "0"))
+    kept = [(name, value) for name, value in headers if name.lower() not in dropped]
+    browser = judge(decision.request, final, [*kept, *added])
+    shown = report.Shown(
+        decision, final, status, server, browser, False, _suggestion(decision, browser), cookies=cookies
+    )
+    return _outcome(shown, tuple(sorted(dropped)), added, final != status, written)
 
 
 def _outcome(
