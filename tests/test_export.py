@@ -265,3 +265,53 @@ def test_app_exports_pass_their_language_checker_and_say_what_is_lost(tmp_path, 
     assert "NOT EXPORTED: allow_private_network" in text
     (tmp_path / f"cors{suffix}").write_text(text)
     _checked([path, *check, str(tmp_path / f"cors{suffix}")])
+
+
+APP_ORIGINS = textwrap.dedent("""
+    rules:
+      - name: apps
+        hosts: ["127.0.0.1:5000"]
+        allow_origins: ["capacitor://localhost", "null", "http://[::1]:8000", "http://localhost:3000"]
+""")
+APP_ORIGIN_CASES = [
+    ("capacitor://localhost", True),
+    ("null", True),
+    ("http://[::1]:8000", True),
+    ("http://localhost:3000", True),
+    ("http://:8000", False),  # what "[::1]" as a character class would let in
+    ("http://localhost:30000", False),
+]
+
+
+def test_flask_cors_allows_exactly_the_listed_app_origins():
+    from flask import Flask
+    from flask_cors import CORS
+
+    namespace: dict = {}
+    exec(export_flask(parse_rules(APP_ORIGINS)), namespace)
+    app = Flask(__name__)
+    CORS(app, resources=namespace["cors_resources"])
+    app.add_url_rule("/x", "x", lambda: "x")
+    client = app.test_client()
+    for origin, allowed in APP_ORIGIN_CASES:
+        got = client.get("/x", headers={"Origin": origin}).headers.get("Access-Control-Allow-Origin")
+        assert (got == origin) is allowed, (origin, got)
+
+
+def test_rack_cors_allows_exactly_the_listed_app_origins(tmp_path):
+    ruby = require_tool("ruby")
+    from addon.export import export_rack
+
+    (tmp_path / "cors.rb").write_text(export_rack(parse_rules(APP_ORIGINS)))
+    script = (
+        f'require "rack"; load "{tmp_path}/cors.rb"; '
+        'app = Rack::Cors.new(->(env) { [200, {}, ["x"]] }, &CORS_RULES); '
+        'ARGV.each { |o| puts app.call({"HTTP_ORIGIN" => o, "PATH_INFO" => "/x", "REQUEST_METHOD" => "GET"})[1]'
+        '["Access-Control-Allow-Origin"].inspect }'
+    )
+    origins = [origin for origin, _ in APP_ORIGIN_CASES]
+    result = subprocess.run([ruby, "-e", script, *origins], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    got = result.stdout.splitlines()
+    for (origin, allowed), answer in zip(APP_ORIGIN_CASES, got, strict=True):
+        assert (answer == f'"{origin}"') is allowed, (origin, answer)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..patterns import split_origins
 from ..rules import RuleSet
 from .common import lost_in, origin_regex, origin_regexes, path_regex
 
@@ -43,11 +42,9 @@ def export_flask(rules: RuleSet) -> str:
             options.append('"origins": "*",')
             options.append(f'"send_wildcard": {not rule.allow_credentials!r},')
         else:
-            exact, globs = split_origins(rule.allow_origins)
-            regexes = [origin_regex(pattern) for pattern in globs] + origin_regexes(rule)
-            options.append(
-                '"origins": [' + ", ".join([repr(o) for o in exact] + [f're.compile(r"{r}")' for r in regexes]) + "],"
-            )
+            # Every origin as an anchored regex: flask-cors takes a string with [ or ] for a regex itself.
+            regexes = [origin_regex(pattern) for pattern in rule.allow_origins] + origin_regexes(rule)
+            options.append('"origins": [' + ", ".join(f're.compile(r"{r}")' for r in regexes) + "],")
         options.append(f'"supports_credentials": {rule.allow_credentials!r},')
         methods = list(STANDARD_METHODS) if rule.allow_methods is None else sorted(rule.allow_methods)
         options.append(f'"methods": {methods!r},')

@@ -7,7 +7,6 @@ the path belongs to, so a later block never answers for an earlier rule's paths.
 
 from __future__ import annotations
 
-from ..patterns import split_origins
 from ..rules import RuleSet
 from .common import lost_in, origin_regex, origin_regexes, path_regex
 
@@ -20,10 +19,6 @@ def _ruby_regex(pattern: str) -> str:
     body = pattern.removeprefix("^")
     end = "\\z" if body.endswith("$") else ""
     return "%r{\\A" + body.removesuffix("$") + end + "}"  # %r{} takes balanced braces as they are
-
-
-def _ruby_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("#", "\\#") + '"'
 
 
 def export_rack(rules: RuleSet) -> str:
@@ -49,9 +44,10 @@ def export_rack(rules: RuleSet) -> str:
             # rack-cors refuses '*' with credentials; a block that accepts every origin reflects it instead.
             origins = "origins { |_source, _env| true }" if rule.allow_credentials else 'origins "*"'
         else:
-            exact, globs = split_origins(rule.allow_origins)
-            regexes = [origin_regex(pattern) for pattern in globs] + origin_regexes(rule)
-            listed = [_ruby_string(o) for o in exact] + [_ruby_regex(r) for r in regexes]
+            # Every origin as an anchored regex: rack-cors rewrites a string without http(s):// (an app's
+            # capacitor://localhost, null) into a pattern of its own.
+            regexes = [origin_regex(pattern) for pattern in rule.allow_origins] + origin_regexes(rule)
+            listed = [_ruby_regex(r) for r in regexes]
             origins = "origins " + ", ".join(listed) if listed else "origins { |_source, _env| false }"
         options = ["headers: " + (":any" if rule.allow_headers is None else repr(list(rule.allowed_header_names)))]
         methods = STANDARD_METHODS if rule.allow_methods is None else sorted(m.lower() for m in rule.allow_methods)
