@@ -178,6 +178,16 @@ def test_cli(tmp_path):
     assert f"{broken}:3: rule 1, field 'max_age'" in out.stderr and "Traceback" not in out.stderr
 
 
+@pytest.mark.parametrize("target", ["caddy", "apache"])
+def test_cli_gives_the_server_exports_their_listen_address_and_upstream(tmp_path, target):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(MANY)
+    command = ["export", target, str(rules), "--listen", "127.0.0.1:7", "--upstream", "http://127.0.0.1:9"]
+    out = subprocess.run([sys.executable, "-m", "addon", *command], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "127.0.0.1:7" in out.stdout and "http://127.0.0.1:9" in out.stdout
+
+
 def test_export_command(write_rules):
     from mitmproxy import exceptions
     from mitmproxy.test import taddons
