@@ -134,7 +134,8 @@ def _origin_problems(rule: Rule, request: CorsRequest) -> list[str]:
     ]
 
 
-def _allow_origin_headers(rule: Rule, origin: str) -> tuple[list[tuple[str, str]], list[str]]:
+def allow_origin_fields(rule: Rule, origin: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Allow-Origin (and Allow-Credentials) for `origin`, and the Vary names they need."""
     if not rule.reflects_origin:
         return [("Access-Control-Allow-Origin", "*")], []
     headers = [("Access-Control-Allow-Origin", origin)]
@@ -181,21 +182,8 @@ def _decide_preflight(rule: Rule, request: CorsRequest) -> Decision:
     problems = _preflight_problems(rule, request, method, names)
     if problems or names is None:
         return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems), vary=("Origin",))
-    headers, vary = _allow_origin_headers(rule, request.origin)
-    if rule.allow_methods is None:
-        headers.append(("Access-Control-Allow-Methods", method))
-        vary.append("Access-Control-Request-Method")
-    else:
-        headers.append(("Access-Control-Allow-Methods", rule.allow_methods_value))
-    if rule.allow_headers is None:
-        if names:
-            headers.append(("Access-Control-Allow-Headers", ", ".join(names)))
-        vary.append("Access-Control-Request-Headers")
-    else:
-        headers.append(("Access-Control-Allow-Headers", ", ".join(rule.allowed_header_names)))
-    headers.append(("Access-Control-Max-Age", str(rule.max_age)))
-    if request.private_network:
-        headers.append(("Access-Control-Allow-Private-Network", "true"))
+    requested = ", ".join(names) if names else None
+    headers, vary = preflight_answer(rule, request.origin, method, requested, request.private_network)
     detail = f"methods {method}; headers {', '.join(names) if names else '-'}"
     if request.private_network:
         detail += "; private network"
@@ -211,13 +199,41 @@ def _decide_preflight(rule: Rule, request: CorsRequest) -> Decision:
     )
 
 
+def preflight_answer(
+    rule: Rule, origin: str, method: str, requested_headers: str | None, private_network: bool
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The fields of an allowed preflight's answer, and the Vary names they need. The arguments are the
+    request's Origin, Access-Control-Request-Method and -Headers (None: none asked for) as the answer
+    writes them: their values here, a server's placeholders in the exports."""
+    headers, vary = allow_origin_fields(rule, origin)
+    if rule.allow_methods is None:
+        headers.append(("Access-Control-Allow-Methods", method))
+        vary.append("Access-Control-Request-Method")
+    else:
+        headers.append(("Access-Control-Allow-Methods", rule.allow_methods_value))
+    if rule.allow_headers is None:
+        if requested_headers:
+            headers.append(("Access-Control-Allow-Headers", requested_headers))
+        vary.append("Access-Control-Request-Headers")
+    else:
+        headers.append(("Access-Control-Allow-Headers", ", ".join(rule.allowed_header_names)))
+    headers.append(("Access-Control-Max-Age", str(rule.max_age)))
+    if private_network:
+        headers.append(("Access-Control-Allow-Private-Network", "true"))
+    return headers, vary
+
+
+def actual_answer(rule: Rule, origin: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The fields added to the response of an allowed request, and the Vary names they need."""
+    headers, vary = allow_origin_fields(rule, origin)
+    if rule.expose_value:
+        headers.append(("Access-Control-Expose-Headers", rule.expose_value))
+    return headers, vary
+
+
 def _decide_actual(rule: Rule, request: CorsRequest) -> Decision:
-    headers, vary = _allow_origin_headers(rule, request.origin)
+    headers, vary = actual_answer(rule, request.origin)
     expose_all_names = rule.expose_headers is None and rule.allow_credentials
-    if rule.expose_headers is None and not rule.allow_credentials:
-        headers.append(("Access-Control-Expose-Headers", "*"))
-    elif rule.exposed_header_names:
-        headers.append(("Access-Control-Expose-Headers", ", ".join(rule.exposed_header_names)))
     reason = ""
     if rule.allow_origins is None and not rule.allow_credentials and request.carries_credentials:
         reason = (

@@ -59,6 +59,14 @@ class Rule:
         return tuple(name for name in self.expose_headers or () if name not in NEVER_EXPOSED)
 
     @property
+    def expose_value(self) -> str:
+        """Access-Control-Expose-Headers, or "" for none: '*' is no wildcard with credentials, so then the
+        addon lists each response's names instead (Decision.expose_all_names)."""
+        if self.expose_headers is None:
+            return "" if self.allow_credentials else "*"
+        return ", ".join(self.exposed_header_names)
+
+    @property
     def lists_null(self) -> bool:
         """Origin 'null' (sandboxed iframes, file: pages, cross-origin redirects) is allowed only where listed."""
         return any(pattern.scheme == "null" for pattern in self.allow_origins or ())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
+from ..policy import actual_answer, preflight_answer
 from ..rule import Preflight, Rule
 
 ACCESS_CONTROL_RESPONSE_HEADERS = (
@@ -85,48 +86,18 @@ def requested_headers_regex(rule: Rule) -> str:
     return names_regex(sorted(rule.allowed_header_names))
 
 
-def expose_value(rule: Rule) -> str:
-    """Access-Control-Expose-Headers, or "" for none: '*' cannot be written with credentials."""
-    if rule.expose_headers is None:
-        return "" if rule.allow_credentials else "*"
-    return ", ".join(rule.exposed_header_names)
-
-
 def preflight_fields(
     rule: Rule, request_origin: str, request_method: str, request_headers: str
 ) -> list[tuple[str, str]]:
-    """The answer to a preflight the rule allows; the arguments say how the target writes the request's
-    Origin, Access-Control-Request-Method and -Headers."""
-    fields = [("Access-Control-Allow-Origin", request_origin if rule.reflects_origin else "*")]
-    vary = ["Origin"] if rule.reflects_origin else []
-    if rule.allow_credentials:
-        fields.append(("Access-Control-Allow-Credentials", "true"))
-    if rule.allow_methods is None:
-        fields.append(("Access-Control-Allow-Methods", request_method))
-        vary.append("Access-Control-Request-Method")
-    else:
-        fields.append(("Access-Control-Allow-Methods", rule.allow_methods_value))
-    if rule.allow_headers is None:
-        fields.append(("Access-Control-Allow-Headers", request_headers))
-        vary.append("Access-Control-Request-Headers")
-    else:
-        fields.append(("Access-Control-Allow-Headers", ", ".join(rule.allowed_header_names)))
-    fields.append(("Access-Control-Max-Age", str(rule.max_age)))
-    if rule.allow_private_network:
-        fields.append(("Access-Control-Allow-Private-Network", "true"))
-    if vary:
-        fields.append(("Vary", ", ".join(vary)))
-    return fields
+    """The answer to a preflight the rule allows, as the addon gives it (Vary included); the arguments say
+    how the target writes the request's Origin, Access-Control-Request-Method and -Headers."""
+    fields, vary = preflight_answer(rule, request_origin, request_method, request_headers, rule.allow_private_network)
+    return fields + ([("Vary", ", ".join(vary))] if vary else [])
 
 
 def actual_fields(rule: Rule, request_origin: str) -> list[tuple[str, str]]:
     """The headers added to the response of a request the rule allows (Vary: Origin is merged apart)."""
-    fields = [("Access-Control-Allow-Origin", request_origin if rule.reflects_origin else "*")]
-    if rule.allow_credentials:
-        fields.append(("Access-Control-Allow-Credentials", "true"))
-    if expose_value(rule):
-        fields.append(("Access-Control-Expose-Headers", expose_value(rule)))
-    return fields
+    return actual_answer(rule, request_origin)[0]
 
 
 def lost_in(rule: Rule, target: str, *, reflects_methods: bool, private_network: bool) -> list[str]:

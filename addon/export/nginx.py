@@ -84,18 +84,12 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
     if rule.allow_credentials:
         lines.append(f"map $cors_action_{n} $cors_allow_credentials_{n} {{")
         lines += ["    actual true;", '    default "";', "}"]
-    expose = _nginx_expose(rule)
+    expose = rule.expose_value
     if expose:
         lines.append(f"map $cors_action_{n} $cors_expose_{n} {{")
         lines += [f"    actual {quote(expose)};", '    default "";', "}"]
     lines.append("")
     return lines
-
-
-def _nginx_expose(rule: Rule) -> str:
-    if rule.expose_headers is None:
-        return "" if rule.allow_credentials else "*"
-    return ", ".join(rule.exposed_header_names)
 
 
 def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
@@ -139,7 +133,7 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
     body.append(f"add_header Access-Control-Allow-Origin $cors_allow_origin_{n} always;")
     if rule.allow_credentials:
         body.append(f"add_header Access-Control-Allow-Credentials $cors_allow_credentials_{n} always;")
-    if _nginx_expose(rule):
+    if rule.expose_value:
         body.append(f"add_header Access-Control-Expose-Headers $cors_expose_{n} always;")
     if rule.reflects_origin:  # on every response of its paths: a cache must not hand one origin's answer to another
         body.append("add_header Vary Origin always;")
