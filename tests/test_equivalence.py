@@ -1,6 +1,6 @@
-"""From workaround to fix, proven in a browser: the exported nginx configuration, Starlette
-CORSMiddleware arguments, Express cors() options and django-cors-headers settings give every
-browser case the outcome the addon gives.
+"""From workaround to fix, proven in a browser: the exported Starlette CORSMiddleware arguments,
+Express cors() options and django-cors-headers settings give every browser case the outcome the
+addon gives (the servers in front of the API: tests/test_equivalence_servers.py).
 
 The fronts and cases are in tests/equivalence.py.
 """
@@ -11,42 +11,22 @@ from equivalence import (
     DJANGO_CASES,
     DJANGO_RULES,
     EXPRESS_CASES,
-    NGINX_CASES,
     NGINX_RULES,
     STARLETTE_CASES,
     STARLETTE_RULES,
     addon_outcomes,
     assert_mutation_caught,
     differences,
-    nginx_conf,
     server_outcomes,
     uvicorn,
 )
 from net import free_port
 from proxy import ROOT
 
-from addon.export import export_django, export_express, export_nginx, export_starlette
+from addon.export import export_django, export_express, export_starlette
 from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
-
-
-def test_nginx_export_behaves_like_the_addon(fronts):
-    require_tool("nginx")
-    rules_text = NGINX_RULES.format(api=fronts["api"].port)
-    with_addon = addon_outcomes(fronts, rules_text, NGINX_CASES, "nginx-rules")
-    folder = fronts["folder"]
-
-    def run(text, cases):
-        port = free_port()
-        exported = export_nginx(parse_rules(text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
-        (folder / "cors.conf").write_text(exported)
-        config = nginx_conf(folder, folder / "cors.conf")
-        return server_outcomes(fronts, ["nginx", "-c", str(config), "-p", str(folder)], cases, port)
-
-    assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
-    assert differences(with_addon, run(rules_text, NGINX_CASES)) == {}
-    assert_mutation_caught(with_addon, run, rules_text, NGINX_CASES)
 
 
 def test_starlette_export_behaves_like_the_addon(fronts):

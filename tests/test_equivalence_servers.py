@@ -1,4 +1,4 @@
-"""The exports for servers in front of the API, proven in a browser: Caddy and Apache httpd with
+"""The exports for servers in front of the API, proven in a browser: nginx, Caddy and Apache httpd with
 their exported configuration, each accepted by the server's own checker first, give every browser
 case the outcome the addon gives (cases and fronts: tests/equivalence.py)."""
 
@@ -28,75 +28,67 @@ from addon.rules import parse_rules
 pytestmark = pytest.mark.browser
 
 
-def caddy_outcomes(fronts, rules_text, cases):
-    caddy = require_tool("caddy")
-    folder, port = fronts["folder"], free_port()
-    config = folder / "Caddyfile"
-    config.write_text(
-        export_caddy(parse_rules(rules_text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
-    )
-    env = {"XDG_CONFIG_HOME": str(folder / "caddy-config"), "XDG_DATA_HOME": str(folder / "caddy-data")}
-    checked = subprocess.run(
-        [caddy, "validate", "--adapter", "caddyfile", "--config", str(config)],
-        capture_output=True, text=True, env={**os.environ, **env},
-    )  # fmt: skip
-    assert checked.returncode == 0, checked.stderr
-    return server_outcomes(fronts, [caddy, "run", "--adapter", "caddyfile", "--config", str(config)], cases, port, env)
+def upstream(fronts):
+    return f"http://127.0.0.1:{fronts['api'].port}"
 
 
-def test_caddy_export_behaves_like_the_addon(fronts):
-    rules_text = NGINX_RULES.format(api=fronts["api"].port)
-    with_addon = addon_outcomes(fronts, rules_text, NGINX_CASES, "caddy-rules")
-    with_caddy = caddy_outcomes(fronts, rules_text, NGINX_CASES)
-    assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
-    assert differences(with_addon, with_caddy) == {}
-    assert_mutation_caught(with_addon, lambda text, cases: caddy_outcomes(fronts, text, cases), rules_text, NGINX_CASES)
+def caddy_env(fronts):
+    """Caddy keeps its state under XDG folders: the test's own."""
+    return {
+        "XDG_CONFIG_HOME": str(fronts["folder"] / "caddy-config"),
+        "XDG_DATA_HOME": str(fronts["folder"] / "caddy-data"),
+    }
 
 
-def apache_outcomes(fronts, rules_text, cases):
-    apache = require_tool("apache2")
-    folder, port = fronts["folder"], free_port()
-    exported = folder / "cors-apache.conf"
-    exported.write_text(
-        export_apache(parse_rules(rules_text), f"127.0.0.1:{port}", f"http://127.0.0.1:{fronts['api'].port}")
-    )
-    config = httpd_conf(folder, exported)
-    checked = subprocess.run([require_tool("apachectl"), "-t", "-f", str(config)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr + checked.stdout
-    return server_outcomes(fronts, [apache, "-f", str(config), "-DFOREGROUND"], cases, port)
+def checked(command, env=None):
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
-def test_apache_export_behaves_like_the_addon(fronts):
-    rules_text = NGINX_RULES.format(api=fronts["api"].port)
-    with_addon = addon_outcomes(fronts, rules_text, NGINX_CASES, "apache-rules")
-    with_apache = apache_outcomes(fronts, rules_text, NGINX_CASES)
-    assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
-    assert differences(with_addon, with_apache) == {}
-    assert_mutation_caught(
-        with_addon, lambda text, cases: apache_outcomes(fronts, text, cases), rules_text, NGINX_CASES
-    )
+# Each writes the export of `text` for a server on 127.0.0.1:port, has the server's own checker accept it,
+# and returns the command that runs the server.
 
 
 def nginx_command(fronts, text, port):
     folder = fronts["folder"]
     (folder / "cors.conf").write_text(export_nginx(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
-    return [require_tool("nginx"), "-c", str(nginx_conf(folder, folder / "cors.conf")), "-p", str(folder)]
+    nginx, config = require_tool("nginx"), nginx_conf(folder, folder / "cors.conf")
+    checked([nginx, "-t", "-c", str(config), "-p", str(folder)])
+    return [nginx, "-c", str(config), "-p", str(folder)]
 
 
 def caddy_command(fronts, text, port):
-    config = fronts["folder"] / "Caddyfile"
+    caddy, config = require_tool("caddy"), fronts["folder"] / "Caddyfile"
     config.write_text(export_caddy(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
-    return [require_tool("caddy"), "run", "--adapter", "caddyfile", "--config", str(config)]
+    checked([caddy, "validate", "--adapter", "caddyfile", "--config", str(config)], caddy_env(fronts))
+    return [caddy, "run", "--adapter", "caddyfile", "--config", str(config)]
 
 
 def apache_command(fronts, text, port):
     exported = fronts["folder"] / "cors-apache.conf"
     exported.write_text(export_apache(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
-    return [require_tool("apache2"), "-f", str(httpd_conf(fronts["folder"], exported)), "-DFOREGROUND"]
+    config = httpd_conf(fronts["folder"], exported)
+    checked([require_tool("apachectl"), "-t", "-f", str(config)])
+    return [require_tool("apache2"), "-f", str(config), "-DFOREGROUND"]
 
 
-def upstream(fronts):
-    return f"http://127.0.0.1:{fronts['api'].port}"
+SERVERS = pytest.mark.parametrize(
+    "command", [nginx_command, caddy_command, apache_command], ids=["nginx", "caddy", "apache"]
+)
+
+
+@SERVERS
+def test_server_export_behaves_like_the_addon(fronts, command):
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    with_addon = addon_outcomes(fronts, rules_text, NGINX_CASES, "server-rules")
+
+    def run(text, cases):
+        port = free_port()
+        return server_outcomes(fronts, command(fronts, text, port), cases, port, caddy_env(fronts))
+
+    assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
+    assert differences(with_addon, run(rules_text, NGINX_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, NGINX_CASES)
 
 
 VARY_PROBES = [
@@ -115,7 +107,7 @@ def varies_on_origin(base):
     }
 
 
-@pytest.mark.parametrize("command", [nginx_command, caddy_command, apache_command], ids=["nginx", "caddy", "apache"])
+@SERVERS
 def test_every_response_of_a_covered_path_varies_on_origin_as_with_the_addon(fronts, command):
     """Cached without Vary: Origin, one origin's answer (or a no-Origin one) is handed to another."""
     rules_text = NGINX_RULES.format(api=fronts["api"].port)
@@ -131,9 +123,5 @@ def test_every_response_of_a_covered_path_varies_on_origin_as_with_the_addon(fro
         "'*' without credentials": False,
     }
     port = free_port()
-    env = {
-        "XDG_CONFIG_HOME": str(fronts["folder"] / "caddy-config"),
-        "XDG_DATA_HOME": str(fronts["folder"] / "caddy-data"),
-    }
-    with serving(fronts, command(fronts, rules_text, port), port, env) as base:
+    with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
         assert varies_on_origin(base) == with_addon
