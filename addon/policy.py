@@ -226,8 +226,9 @@ def preflight_answer(
 def actual_answer(rule: Rule, origin: str) -> tuple[list[tuple[str, str]], list[str]]:
     """The fields added to the response of an allowed request, and the Vary names they need."""
     headers, vary = allow_origin_fields(rule, origin)
-    if rule.expose_value:
-        headers.append(("Access-Control-Expose-Headers", rule.expose_value))
+    expose = rule.expose_value
+    if expose:
+        headers.append(("Access-Control-Expose-Headers", expose))
     return headers, vary
 
 

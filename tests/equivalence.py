@@ -12,8 +12,10 @@ import sys
 from contextlib import contextmanager
 
 from browser import Page
-from net import wait_port
+from net import free_port, wait_port
 from proxy import ROOT, Mitmdump
+
+from addon.rules import parse_rules
 
 NGINX_RULES = """
 rules:
@@ -167,6 +169,15 @@ def server_outcomes(fronts, command, cases, port, env=None):
     """Start a server, run the cases against it, stop it."""
     with serving(fronts, command, port, env) as base:
         return run_cases(fronts, base, cases)
+
+
+def exported_outcomes(fronts, export, rules_text, cases, command, name, env_var=None):
+    """Write the export of `rules_text` to `name`, start the app with it (command(port, exported); or the
+    file's path in the environment variable `env_var`), run the cases."""
+    exported, port = fronts["folder"] / name, free_port()
+    exported.write_text(export(parse_rules(rules_text)))
+    env = {env_var: str(exported)} if env_var else None
+    return server_outcomes(fronts, command(port, exported), cases, port, env)
 
 
 def nginx_conf(folder, exported):

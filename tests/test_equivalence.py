@@ -17,14 +17,12 @@ from equivalence import (
     addon_outcomes,
     assert_mutation_caught,
     differences,
-    server_outcomes,
+    exported_outcomes,
     uvicorn,
 )
-from net import free_port
 from proxy import ROOT
 
 from addon.export import export_django, export_express, export_starlette
-from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +32,15 @@ def test_starlette_export_behaves_like_the_addon(fronts):
     with_addon = addon_outcomes(fronts, rules_text, STARLETTE_CASES, "starlette-rules")
 
     def run(text, cases):
-        exported, port = fronts["folder"] / "cors_args.py", free_port()
-        exported.write_text(export_starlette(parse_rules(text)))
-        env = {"CORS_ARGS_FILE": str(exported)}
-        return server_outcomes(fronts, uvicorn("starlette_app:app", port), cases, port, env)
+        return exported_outcomes(
+            fronts,
+            export_starlette,
+            text,
+            cases,
+            lambda port, _: uvicorn("starlette_app:app", port),
+            "cors_args.py",
+            "CORS_ARGS_FILE",
+        )
 
     assert with_addon["credentials"][0] == "ok"
     assert differences(with_addon, run(rules_text, STARLETTE_CASES)) == {}
@@ -53,10 +56,14 @@ def test_express_export_behaves_like_the_addon(fronts):
     with_addon = addon_outcomes(fronts, rules_text, EXPRESS_CASES, "express-rules")
 
     def run(text, cases):
-        exported, port = fronts["folder"] / "cors-rules.js", free_port()
-        exported.write_text(export_express(parse_rules(text)))
-        command = ["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)]
-        return server_outcomes(fronts, command, cases, port)
+        return exported_outcomes(
+            fronts,
+            export_express,
+            text,
+            cases,
+            lambda port, exported: ["node", str(ROOT / "tests" / "express" / "app.js"), str(port), str(exported)],
+            "cors-rules.js",
+        )
 
     assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert differences(with_addon, run(rules_text, EXPRESS_CASES)) == {}
@@ -68,10 +75,15 @@ def test_django_export_behaves_like_the_addon(fronts):
     with_addon = addon_outcomes(fronts, rules_text, DJANGO_CASES, "django-rules")
 
     def run(text, cases):
-        exported, port = fronts["folder"] / "cors_settings.py", free_port()
-        exported.write_text(export_django(parse_rules(text)))
-        env = {"CORS_SETTINGS_FILE": str(exported)}
-        return server_outcomes(fronts, uvicorn("django_app:app", port), cases, port, env)
+        return exported_outcomes(
+            fronts,
+            export_django,
+            text,
+            cases,
+            lambda port, _: uvicorn("django_app:app", port),
+            "cors_settings.py",
+            "CORS_SETTINGS_FILE",
+        )
 
     assert with_addon["credentials"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert with_addon["PATCH, not listed"] == ("blocked",)

@@ -22,26 +22,16 @@ from equivalence import (
     addon_outcomes,
     assert_mutation_caught,
     differences,
-    server_outcomes,
+    exported_outcomes,
     uvicorn,
 )
-from net import free_port
 from proxy import ROOT
 
 from addon.export import export_fastapi, export_fastify, export_flask, export_go, export_rack
-from addon.rules import parse_rules
 
 pytestmark = pytest.mark.browser
 
 APP_CASES = [case for case in NGINX_CASES if case[0] != "server sends two ACAO"]
-
-
-def exported_outcomes(fronts, export, rules_text, cases, command, name):
-    """Write the export of `rules_text`, start the app with it (command(port, exported)), run the cases."""
-    exported = fronts["folder"] / name
-    exported.write_text(export(parse_rules(rules_text)))
-    port = free_port()
-    return server_outcomes(fronts, command(port, exported), cases, port)
 
 
 def assert_equivalent(fronts, export, cases, command, name):
@@ -74,10 +64,15 @@ def test_fastapi_export_behaves_like_the_addon(fronts):
     with_addon = addon_outcomes(fronts, rules_text, STARLETTE_CASES, "fastapi-rules")
 
     def run(text, cases):
-        exported = fronts["folder"] / "cors_fastapi.py"
-        exported.write_text(export_fastapi(parse_rules(text)))
-        port = free_port()
-        return server_outcomes(fronts, uvicorn("fastapi_app:app", port), cases, port, {"CORS_APP_CODE": str(exported)})
+        return exported_outcomes(
+            fronts,
+            export_fastapi,
+            text,
+            cases,
+            lambda port, _: uvicorn("fastapi_app:app", port),
+            "cors_fastapi.py",
+            "CORS_APP_CODE",
+        )
 
     assert with_addon["credentials"][0] == "ok"
     assert differences(with_addon, run(rules_text, STARLETTE_CASES)) == {}
