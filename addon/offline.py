@@ -132,6 +132,11 @@ def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
     return request, note
 
 
+def _answered(call: Recorded) -> bool:
+    """Whether the file has the response a verdict needs."""
+    return call.status > 0 and bool(call.response_headers)
+
+
 def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
     """What a call without response headers allows one to say: its preflight's verdict, where the file has it."""
     error = f" ({call.error})" if call.error else ""
@@ -159,20 +164,25 @@ def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
 
 def explain_file(calls: list[Recorded]) -> Iterator[str]:
     blocked = []
-    found_calls = [(call, found) for call in calls if (found := cors_request(call)) is not None]
+    judged = []  # each cross-origin call once, with its verdicts where the file has its response
+    for call in calls:
+        found = cors_request(call)
+        if found is not None:
+            request, note = found
+            verdicts = judge(request, call.status, call.response_headers) if _answered(call) else None
+            judged.append((call, request, note, verdicts))
     # DevTools' export keeps preflights as entries of their own, not always before their call.
     preflights = {
-        (request.request_method, call.url, request.origin): judge(request, call.status, call.response_headers)
-        for call, (request, _) in found_calls
-        if request.is_preflight and request.request_method and call.status > 0 and call.response_headers
+        (request.request_method, call.url, request.origin): judgement
+        for call, request, _, judgement in judged
+        if request.is_preflight and request.request_method and judgement is not None
     }
-    for call, (request, note) in found_calls:
+    for call, request, note, judgement in judged:
         what = f"preflight for {request.request_method}" if request.is_preflight else request.method
         yield f"{what} {request.url} from {request.origin}{note}"
-        if call.status <= 0 or not call.response_headers:
+        if judgement is None:
             yield _unanswered(call, preflights.get((request.method, call.url, request.origin)))
             continue
-        judgement = judge(request, call.status, call.response_headers)
         sides = dict(judgement.sides)
         yield f"  answered {call.status}" + (f" ({call.error})" if call.error else "")
         for mode, result in sides.items():
