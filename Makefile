@@ -45,12 +45,13 @@ system-deps:
 	    caddy apache2 golang-go golang-github-rs-cors-dev ruby-rack-cors ruby-webrick ruby-rack \
 	    $$(command -v npm >/dev/null || echo nodejs npm); }
 
-# The Express and Fastify apps of the equivalence tests (tests/test_equivalence*.py).
-tests/%/node_modules/.installed: tests/%/package-lock.json
-	npm ci --prefix tests/$* --no-audit --no-fund --silent
+# The Express and Fastify apps of the equivalence tests (tests/equivalence/).
+APPS := tests/equivalence/apps
+$(APPS)/%/node_modules/.installed: $(APPS)/%/package-lock.json
+	npm ci --prefix $(APPS)/$* --no-audit --no-fund --silent
 	touch $@
 
-test: system-deps $(BIN)/.installed-test tests/express/node_modules/.installed tests/fastify/node_modules/.installed
+test: system-deps $(BIN)/.installed-test $(APPS)/express/node_modules/.installed $(APPS)/fastify/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff (lint and format) and mypy, as configured in pyproject.toml; .ci/run runs it before the tests.
@@ -78,7 +79,7 @@ bench-instructions: system-deps $(BIN)/.installed-test
 
 # Regenerates docs/mitmweb.png (the README's screenshot) from the mitmweb test.
 screenshot: system-deps $(BIN)/.installed-test
-	CORS_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/test_mitmweb.py -k screenshot
+	CORS_SCREENSHOT_DIR=docs $(BIN)/python -m pytest -q tests/e2e/test_mitmweb.py -k screenshot
 
 clean:
-	rm -rf .venv .venv-* .pytest_cache tests/express/node_modules tests/fastify/node_modules
+	rm -rf .venv .venv-* .pytest_cache $(APPS)/express/node_modules $(APPS)/fastify/node_modules

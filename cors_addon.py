@@ -3,6 +3,6 @@
 Rules live in rules.yaml beside this file (option cors_rules); see README.md.
 """
 
-from addon.mitm import CorsAddon
+from addon.mitm.addon import CorsAddon
 
 addons = [CorsAddon()]

@@ -8,8 +8,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from .export import EXPORTERS, FRONT_EXPORTERS
-from .rules import RulesError, load_rules
+from addon.config.load import RulesError, load_rules
+from addon.export import EXPORTERS, FRONT_EXPORTERS
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "script.py"
@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def explain(path: str) -> int:
-    from .offline import UnreadableFile, explain_file, read_file
+    from addon.doctor.offline import UnreadableFile, explain_file
+    from addon.mitm.flowfile import read_file
 
     try:
         calls = read_file(path)

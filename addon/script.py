@@ -1,5 +1,5 @@
 """The `-s` script of an installed cors-addon: `mitmproxy -s "$(cors-addon script)"` (mitmweb, mitmdump too)."""
 
-from addon.mitm import CorsAddon
+from addon.mitm.addon import CorsAddon
 
 addons = [CorsAddon()]

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from net import LOOPBACK_ONLY, free_port, wait_port  # noqa: E402
+from support.net import LOOPBACK_ONLY, free_port, wait_port  # noqa: E402
 
 ORIGIN = "http://localhost:3000"
 RESUME_SETTLE = 0.05  # seconds a paused mitmdump gets before it is measured
@@ -245,10 +245,12 @@ def wrk(port: int, kind: str, connections: int, seconds: float, folder: Path, st
 
 
 def decision_times() -> dict:
-    from addon.memo import Memo
-    from addon.policy import CorsRequest, decide
-    from addon.respond import Mode, respond
-    from addon.rules import load_rules, parse_rules
+    from addon.answer.memo import Memo
+    from addon.answer.outcome import Mode
+    from addon.answer.respond import respond
+    from addon.config.load import load_rules, parse_rules
+    from addon.core.policy import decide
+    from addon.core.request import CorsRequest
 
     request = CorsRequest("GET", "http", "127.0.0.1", 9999, "/items", (ORIGIN,), ("http://127.0.0.1:9999",))
     headers = [("Content-Type", "text/plain"), ("X-Total", "1")]

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from net import free_port, wait_port  # noqa: E402
+from support.net import free_port, wait_port  # noqa: E402
 
 from bench import ALONE, CONFIGURATIONS, ORIGIN, Nginx, mitmdump_command, rules_text  # noqa: E402
 

@@ -20,8 +20,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from net import LOOPBACK_ONLY  # noqa: E402
-from upstream import Upstream  # noqa: E402
+from support.net import LOOPBACK_ONLY  # noqa: E402
+from support.upstream import Upstream  # noqa: E402
 
 API_PORT, PAGE_PORT, PROXY_PORT, WEB_PORT = (
     int(os.environ.get(f"DEMO_{name}_PORT", default))

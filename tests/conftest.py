@@ -16,19 +16,6 @@ def pytest_report_header(config):
     return f"mitmproxy {VERSION}"
 
 
-def require_tool(name: str) -> str:
-    """The tool's path; under CI=true a missing tool fails the run instead of skipping."""
-    import os
-    import shutil
-
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is missing: .ci/run (make test) must install it")
-        pytest.skip(f"{name} not installed (make test installs it)")
-    return path
-
-
 @pytest.fixture
 def write_rules(tmp_path):
     """Write a rules file and return its path."""
@@ -44,8 +31,8 @@ def write_rules(tmp_path):
 @pytest.fixture(scope="module")
 def fronts(tmp_path_factory):
     """The API, a page origin and a Chromium without a proxy, shared by the equivalence suites."""
-    from browser import PageServer, launch, require_chromium
-    from upstream import Upstream
+    from support.browser import PageServer, launch, require_chromium
+    from support.upstream import Upstream
 
     require_chromium()
     from playwright.sync_api import sync_playwright

@@ -5,17 +5,17 @@ Each exporter states in comments what its target cannot express; nothing is drop
 
 from __future__ import annotations
 
-from .apache import export_apache
-from .caddy import export_caddy
-from .common import origin_regex, path_regex
-from .django import export_django
-from .express import export_express
-from .fastify import export_fastify
-from .flask import export_flask
-from .go import export_go
-from .nginx import export_nginx
-from .rack import export_rack
-from .starlette import export_fastapi, export_starlette
+from addon.export.apache import export_apache
+from addon.export.caddy import export_caddy
+from addon.export.common import origin_regex, path_regex
+from addon.export.django import export_django
+from addon.export.express import export_express
+from addon.export.fastify import export_fastify
+from addon.export.flask import export_flask
+from addon.export.go import export_go
+from addon.export.nginx import export_nginx
+from addon.export.rack import export_rack
+from addon.export.starlette import export_fastapi, export_starlette
 
 __all__ = [
     "EXPORTERS",

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from ..rule import Rule
-from ..rules import RuleSet
-from .common import (
+from addon.core.rule import Rule
+from addon.core.ruleset import RuleSet
+from addon.export.common import (
     ACCESS_CONTROL_RESPONSE_HEADERS,
     actual_fields,
     double_quoted,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ..patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
-from ..policy import actual_answer, preflight_answer
-from ..rule import Preflight, Rule
+from addon.core.patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
+from addon.core.policy import actual_answer, preflight_answer
+from addon.core.rule import Preflight, Rule
 
 ACCESS_CONTROL_RESPONSE_HEADERS = (
     "Access-Control-Allow-Origin",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..patterns import split_origins
-from ..rules import RuleSet
-from .common import origin_regex, origin_regexes, path_regex
+from addon.core.patterns import split_origins
+from addon.core.ruleset import RuleSet
+from addon.export.common import origin_regex, origin_regexes, path_regex
 
 DJANGO_DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from ..patterns import split_origins
-from ..rules import RuleSet
-from .common import lost_in, origin_regex, origin_regexes
+from addon.core.patterns import split_origins
+from addon.core.ruleset import RuleSet
+from addon.export.common import lost_in, origin_regex, origin_regexes
 
 
 def _js_regex(pattern: str) -> str:

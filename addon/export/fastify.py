@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..rules import RuleSet
-from .express import js_rules
+from addon.core.ruleset import RuleSet
+from addon.export.express import js_rules
 
 
 def export_fastify(rules: RuleSet) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..rules import RuleSet
-from .common import lost_in, origin_regex, origin_regexes, path_regex
+from addon.core.ruleset import RuleSet
+from addon.export.common import lost_in, origin_regex, origin_regexes, path_regex
 
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ..rules import RuleSet
-from .common import lost_in, origins_regex, path_regex
+from addon.core.ruleset import RuleSet
+from addon.export.common import lost_in, origins_regex, path_regex
 
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
-from ..rule import Preflight, Rule
-from ..rules import RuleSet
-from .common import ACCESS_CONTROL_RESPONSE_HEADERS, names_regex, origin_regex, origin_regexes, path_regex, quote
+from addon.core.rule import Preflight, Rule
+from addon.core.ruleset import RuleSet
+from addon.export.common import (
+    ACCESS_CONTROL_RESPONSE_HEADERS,
+    names_regex,
+    origin_regex,
+    origin_regexes,
+    path_regex,
+    quote,
+)
 
 
 def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str = "http://127.0.0.1:8000") -> str:

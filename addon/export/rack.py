@@ -7,8 +7,8 @@ the path belongs to, so a later block never answers for an earlier rule's paths.
 
 from __future__ import annotations
 
-from ..rules import RuleSet
-from .common import lost_in, origin_regex, origin_regexes, path_regex
+from addon.core.ruleset import RuleSet
+from addon.export.common import lost_in, origin_regex, origin_regexes, path_regex
 
 STANDARD_METHODS = ("delete", "get", "head", "options", "patch", "post", "put")
 

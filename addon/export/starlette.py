@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..patterns import split_origins
-from ..rules import RuleSet
-from .common import origin_regex
+from addon.core.patterns import split_origins
+from addon.core.ruleset import RuleSet
+from addon.export.common import origin_regex
 
 
 def export_starlette(rules: RuleSet) -> str:

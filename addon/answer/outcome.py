@@ -1,0 +1,68 @@
+"""What the shell applies and shows for one flow: the Outcome (plain, frozen data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from addon.doctor import report
+from addon.doctor.tally import TallyItem
+
+Level = Literal["debug", "info", "warning"]
+ServerResponse = tuple[int, tuple[tuple[str, str], ...]]  # status, header fields
+
+
+class Mode(str, Enum):
+    FIX = "fix"  # answer preflights and rewrite responses per rules.yaml
+    AUDIT = "audit"  # change nothing, explain every cross-origin call
+    OFF = "off"  # do nothing
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    facts: report.Facts | None  # what every text below is made of; None: not a CORS exchange, not shown
+    status: int  # the status the browser gets
+    remove: tuple[str, ...] = ()  # lowercase names of the server's fields to drop
+    add: tuple[tuple[str, str], ...] = ()  # fields to append (the whole response when the proxy answers)
+    empty_body: bool = False  # the status was repaired into one that has no body
+    headers_set: tuple[tuple[str, str], ...] = ()  # the CORS headers the addon wrote (without Vary)
+    level: Level = "debug"
+    summary: str = ""
+    line: str = ""
+    comment: str = ""
+    mark: str = ""
+    tally: TallyItem = ()
+
+    def metadata(self, server_response: ServerResponse | None) -> dict[str, object]:
+        """flow.metadata["cors"] for a flow whose server sent `server_response` (None: not asked): plain data,
+        a new dict each call."""
+        if self.facts is None:
+            return {}
+        return report.metadata(self.facts, self.summary, self.headers_set, server_response)
+
+
+def shown_outcome(
+    facts: report.Facts,
+    *,
+    remove: tuple[str, ...] = (),
+    add: tuple[tuple[str, str], ...] = (),
+    empty_body: bool = False,
+    headers_set: tuple[tuple[str, str], ...] = (),
+) -> Outcome:
+    """The Outcome of a CORS exchange: what is sent, with every text about it rendered from `facts`."""
+    summary = report.summary(facts)
+    return Outcome(
+        facts=facts,
+        status=facts.status,
+        remove=remove,
+        add=add,
+        empty_body=empty_body,
+        headers_set=headers_set,
+        level=facts.level,
+        summary=summary,
+        line=report.log_line(facts, summary),
+        comment=f"CORS: {summary}",
+        mark=facts.mark,
+        tally=report.tally_item(facts),
+    )

@@ -1,0 +1,167 @@
+"""The offline doctor: `cors-addon explain FILE` for a HAR (DevTools' "Save all as HAR", Playwright's
+recorder) or a mitmproxy flow file (`mitmdump -w`). For each cross-origin call: what the browser
+decided and why, in Chromium's and Firefox's words, and one rules.yaml snippet that would unblock
+the blocked ones. Where the file lacks what a verdict needs, it says so; it never invents one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from addon.core.patterns import DEFAULT_PORTS, parse_origin, serialize_origin
+from addon.core.request import CorsRequest, read_request
+from addon.doctor.cookies import examine
+from addon.doctor.exchange import Judgement
+from addon.doctor.judge import credentials_modes, judge
+from addon.doctor.stack import permanent_fix
+from addon.doctor.suggest import observed_call, suggest_rules
+
+Fields = list[tuple[str, str]]
+
+
+class UnreadableFile(Exception):
+    """The file is neither a HAR nor a mitmproxy flow file."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request and what the file says came back."""
+
+    method: str
+    url: str
+    request_headers: Fields
+    status: int  # 0 or less: no response recorded (Playwright: -1 for a blocked call)
+    response_headers: Fields
+    error: str = ""  # Chromium's _error, e.g. net::ERR_FAILED
+
+
+def read_har(text: str) -> list[Recorded]:
+    """The entries of a HAR, with the fields mitmproxy's HAR reader drops (_error)."""
+    try:
+        entries = json.loads(text)["log"]["entries"]
+        return [
+            Recorded(
+                e["request"]["method"],
+                e["request"]["url"],
+                [(h["name"], h["value"]) for h in e["request"].get("headers", [])],
+                int(e.get("response", {}).get("status", 0) or 0),
+                [(h["name"], h["value"]) for h in e.get("response", {}).get("headers", [])],
+                str(e.get("_error") or e.get("response", {}).get("_error") or ""),
+            )
+            for e in entries
+        ]
+    except (ValueError, KeyError, TypeError) as e:
+        raise UnreadableFile(f"not a HAR file ({type(e).__name__}: {e})") from None
+
+
+def _header(fields: Fields, name: str) -> str | None:
+    return next((v for k, v in fields if k.lower() == name), None)
+
+
+def _url_origin(url: str) -> str:
+    parts = urlsplit(url)
+    return serialize_origin(parts.scheme, parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 0))
+
+
+def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
+    """The call as the core sees it (the live shell's reader) and a note on where its origin came from;
+    None when not cross-origin."""
+    fields = [
+        (name.encode("utf-8", "surrogateescape"), value.encode("utf-8", "surrogateescape"))
+        for name, value in call.request_headers
+    ]
+    note = ""
+    if _header(call.request_headers, "origin") is None:  # Playwright's recorder keeps no Origin: the Referer has it
+        referer = _header(call.request_headers, "referer")
+        if not referer or parse_origin(_url_origin(referer)) is None:
+            return None
+        fields.append((b"origin", _url_origin(referer).encode()))
+        note = " (the file has no Origin header: taken from the Referer)"
+    parts = urlsplit(call.url)
+    port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = read_request(
+        call.method, parts.scheme, parts.hostname or "", port, path, fields, (_url_origin(call.url),)
+    )
+    if request is None or not request.cross_origin:
+        return None
+    return request, note
+
+
+def _answered(call: Recorded) -> bool:
+    """Whether the file has the response a verdict needs."""
+    return call.status > 0 and bool(call.response_headers)
+
+
+def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
+    """What a call without response headers allows one to say: its preflight's verdict, where the file has it."""
+    error = f" ({call.error})" if call.error else ""
+    if preflight is not None and preflight.blocked:
+        return (
+            f"  not sent (status {call.status}{error}): its preflight was refused, so the browser stopped "
+            "there; fix the preflight"
+        )
+    if preflight is not None and preflight.depends_on_credentials:
+        return (
+            f"  the file has no response headers for it (status {call.status}{error}): its preflight "
+            "is refused with credentials: 'include', which is likely why the browser stopped there"
+        )
+    if preflight is not None:
+        return (
+            f"  the file has no response headers for it (status {call.status}{error}) although its preflight "
+            "passes: the browser blocked it for a reason this file does not show"
+        )
+    return (
+        f"  the file has no response headers for it (status {call.status}{error}): the browser did not "
+        "hand them over, which happens when it blocks a call. Why cannot be told from this file: record "
+        "with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see them."
+    )
+
+
+def explain_file(calls: list[Recorded]) -> Iterator[str]:
+    blocked = []
+    judged = []  # each cross-origin call once, with its verdicts where the file has its response
+    for call in calls:
+        found = cors_request(call)
+        if found is not None:
+            request, note = found
+            verdicts = judge(request, call.status, call.response_headers) if _answered(call) else None
+            judged.append((call, request, note, verdicts))
+    # DevTools' export keeps preflights as entries of their own, not always before their call.
+    preflights = {
+        (request.request_method, call.url, request.origin): judgement
+        for call, request, _, judgement in judged
+        if request.is_preflight and request.request_method and judgement is not None
+    }
+    for call, request, note, judgement in judged:
+        what = f"preflight for {request.request_method}" if request.is_preflight else request.method
+        yield f"{what} {request.url} from {request.origin}{note}"
+        if judgement is None:
+            yield _unanswered(call, preflights.get((request.method, call.url, request.origin)))
+            continue
+        sides = dict(judgement.sides)
+        yield f"  answered {call.status}" + (f" ({call.error})" if call.error else "")
+        for mode, result in sides.items():
+            label = "" if len(sides) == 1 else "without credentials: " if mode == "omit" else "credentials 'include': "
+            if result.blocked:
+                yield f"  {label}blocked: {result.chromium}"
+                yield f"    Firefox: {result.firefox}"
+                yield f"    fix on the server: {result.fix}"
+            else:
+                yield f"  {label}passes"
+        if credentials_modes(request) != ("include",):
+            yield "  (the file does not show the credentials mode: both are judged)"
+        fix = permanent_fix(call.response_headers) if judgement.blocking is not None else None
+        if fix:
+            yield f"  {fix}"
+        cookies, _ = examine(request, call.response_headers, rewrite=False)
+        for cookie in cookies.dropped if cookies else ():
+            yield f"  cookie {cookie.name}: the browser drops it ({cookie.reason}: {cookie.words}); fix: {cookie.fix}"
+        if judgement.blocking is not None:
+            blocked.append(request)
+    if blocked:
+        yield ""
+        yield "A rules.yaml that would unblock the blocked calls:"
+        yield from suggest_rules([observed_call(request) for request in blocked]).splitlines()

@@ -1,0 +1,133 @@
+"""The exports for apps that are the API themselves, proven in a browser: Flask (flask-cors), FastAPI
+(CORSMiddleware), Fastify (@fastify/cors), Rack (rack-cors) and Go (rs/cors) configured by their exports
+give every browser case that applies the outcome the addon gives (cases and fronts: tests/equivalence.py).
+
+An app that is itself the server has no upstream CORS headers to repair: "server sends two ACAO" does
+not apply to any of them. Other cases that do not apply are named, with the reason, where they are left out.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.equivalence import (
+    NGINX_CASES,
+    NGINX_RULES,
+    STARLETTE_CASES,
+    STARLETTE_RULES,
+    addon_outcomes,
+    assert_mutation_caught,
+    differences,
+    exported_outcomes,
+    uvicorn,
+)
+from support.proxy import APPS
+from support.tools import require_tool
+
+from addon.export import export_fastapi, export_fastify, export_flask, export_go, export_rack
+
+pytestmark = pytest.mark.browser
+
+APP_CASES = [case for case in NGINX_CASES if case[0] != "server sends two ACAO"]
+
+
+def assert_equivalent(fronts, export, cases, command, name):
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    with_addon = addon_outcomes(fronts, rules_text, cases, name + "-rules")
+    with_app = exported_outcomes(fronts, export, rules_text, cases, command, name)
+    assert with_addon["credentials allowed"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
+    assert differences(with_addon, with_app) == {}
+
+    def run(text, subset):
+        return exported_outcomes(fronts, export, text, subset, command, name)
+
+    assert_mutation_caught(with_addon, run, rules_text, cases)
+
+
+# flask-cors allows the standard methods only where rules.yaml says "*": a custom method is refused.
+FLASK_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+
+
+def test_flask_export_behaves_like_the_addon(fronts):
+    def command(port, exported):
+        return [sys.executable, str(APPS / "flask_app.py"), str(port), str(exported)]
+
+    assert_equivalent(fronts, export_flask, FLASK_CASES, command, "cors_flask.py")
+
+
+def test_fastapi_export_behaves_like_the_addon(fronts):
+    """CORSMiddleware holds one policy for the whole app: the single-rule cases (Starlette's)."""
+    rules_text = STARLETTE_RULES.format(api=fronts["api"].port)
+    with_addon = addon_outcomes(fronts, rules_text, STARLETTE_CASES, "fastapi-rules")
+
+    def run(text, cases):
+        return exported_outcomes(
+            fronts,
+            export_fastapi,
+            text,
+            cases,
+            lambda port, _: uvicorn("fastapi_app:app", port),
+            "cors_fastapi.py",
+            "CORS_APP_CODE",
+        )
+
+    assert with_addon["credentials"][0] == "ok"
+    assert differences(with_addon, run(rules_text, STARLETTE_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, STARLETTE_CASES)
+
+
+# Node's HTTP parser refuses unknown methods (FROB), as for Express.
+FASTIFY_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+
+
+def test_fastify_export_behaves_like_the_addon(fronts):
+    require_tool("node")
+    app = APPS / "fastify" / "app.js"
+    if not (app.parent / "node_modules" / "fastify").exists():
+        pytest.fail("tests/fastify/node_modules is missing: make test runs npm ci there")
+
+    def command(port, exported):
+        return ["node", str(app), str(port), str(exported)]
+
+    assert_equivalent(fronts, export_fastify, FASTIFY_CASES, command, "cors-fastify.js")
+
+
+# rack-cors allows the standard methods only where rules.yaml says "*": a custom method is refused.
+RACK_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+
+
+def test_rack_export_behaves_like_the_addon(fronts):
+    ruby = require_tool("ruby")
+
+    def command(port, exported):
+        return [ruby, str(APPS / "rack" / "app.rb"), str(port), str(exported)]
+
+    assert_equivalent(fronts, export_rack, RACK_CASES, command, "cors_rack.rb")
+
+
+# rs/cors allows the listed methods only, and lists the standard ones where rules.yaml says "*".
+GO_CASES = [case for case in APP_CASES if case[0] != "custom method"]
+RS_CORS = Path("/usr/share/gocode/src/github.com/rs/cors")
+
+
+def test_go_export_behaves_like_the_addon(fronts):
+    go = require_tool("go")
+    if not RS_CORS.is_dir():
+        pytest.fail(f"{RS_CORS} is missing: make test installs golang-github-rs-cors-dev")
+    folder = fronts["folder"] / "go"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(APPS / "go" / "main.go", folder / "main.go")
+    env = {
+        **os.environ, "GO111MODULE": "off", "GOPATH": "/usr/share/gocode", "GOFLAGS": "", "GOPROXY": "off",
+        "GOCACHE": str(fronts["folder"] / "go-cache"),
+    }  # fmt: skip
+
+    def command(port, exported):
+        built = subprocess.run([go, "build", "-o", "api", "."], cwd=folder, env=env, capture_output=True, text=True)
+        assert built.returncode == 0, built.stderr
+        return [str(folder / "api"), str(port)]
+
+    assert_equivalent(fronts, export_go, GO_CASES, command, "go/cors_rules.go")

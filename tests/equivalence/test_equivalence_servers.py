@@ -1,0 +1,127 @@
+"""The exports for servers in front of the API, proven in a browser: nginx, Caddy and Apache httpd with
+their exported configuration, each accepted by the server's own checker first, give every browser
+case the outcome the addon gives (cases and fronts: tests/equivalence.py)."""
+
+import os
+import subprocess
+
+import pytest
+from support.equivalence import (
+    NGINX_CASES,
+    NGINX_RULES,
+    addon_outcomes,
+    assert_mutation_caught,
+    differences,
+    httpd_conf,
+    nginx_conf,
+    server_outcomes,
+    serving,
+)
+from support.http_client import send
+from support.net import free_port
+from support.proxy import Mitmdump
+from support.tools import require_tool
+
+from addon.config.load import parse_rules
+from addon.export import export_apache, export_caddy, export_nginx
+
+pytestmark = pytest.mark.browser
+
+
+def upstream(fronts):
+    return f"http://127.0.0.1:{fronts['api'].port}"
+
+
+def caddy_env(fronts):
+    """Caddy keeps its state under XDG folders: the test's own."""
+    return {
+        "XDG_CONFIG_HOME": str(fronts["folder"] / "caddy-config"),
+        "XDG_DATA_HOME": str(fronts["folder"] / "caddy-data"),
+    }
+
+
+def checked(command, env=None):
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+# Each writes the export of `text` for a server on 127.0.0.1:port, has the server's own checker accept it,
+# and returns the command that runs the server.
+
+
+def nginx_command(fronts, text, port):
+    folder = fronts["folder"]
+    (folder / "cors.conf").write_text(export_nginx(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
+    nginx, config = require_tool("nginx"), nginx_conf(folder, folder / "cors.conf")
+    checked([nginx, "-t", "-c", str(config), "-p", str(folder)])
+    return [nginx, "-c", str(config), "-p", str(folder)]
+
+
+def caddy_command(fronts, text, port):
+    caddy, config = require_tool("caddy"), fronts["folder"] / "Caddyfile"
+    config.write_text(export_caddy(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
+    checked([caddy, "validate", "--adapter", "caddyfile", "--config", str(config)], caddy_env(fronts))
+    return [caddy, "run", "--adapter", "caddyfile", "--config", str(config)]
+
+
+def apache_command(fronts, text, port):
+    exported = fronts["folder"] / "cors-apache.conf"
+    exported.write_text(export_apache(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
+    config = httpd_conf(fronts["folder"], exported)
+    checked([require_tool("apachectl"), "-t", "-f", str(config)])
+    return [require_tool("apache2"), "-f", str(config), "-DFOREGROUND"]
+
+
+SERVERS = pytest.mark.parametrize(
+    "command", [nginx_command, caddy_command, apache_command], ids=["nginx", "caddy", "apache"]
+)
+
+
+@SERVERS
+def test_server_export_behaves_like_the_addon(fronts, command):
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    with_addon = addon_outcomes(fronts, rules_text, NGINX_CASES, "server-rules")
+
+    def run(text, cases):
+        port = free_port()
+        return server_outcomes(fronts, command(fronts, text, port), cases, port, caddy_env(fronts))
+
+    assert with_addon["GET"][0] == "ok" and with_addon["origin not allowed"] == ("blocked",)
+    assert differences(with_addon, run(rules_text, NGINX_CASES)) == {}
+    assert_mutation_caught(with_addon, run, rules_text, NGINX_CASES)
+
+
+VARY_PROBES = [
+    ("no Origin", "/open/items", {}),
+    ("allowed origin", "/open/items", {"Origin": "http://localhost:3000"}),
+    ("refused origin", "/other-origin/items", {"Origin": "http://localhost:3000"}),
+    ("'*' without credentials", "/star/items", {"Origin": "http://localhost:3000"}),
+]
+
+
+def varies_on_origin(base):
+    return {
+        name: "origin"
+        in ",".join(send("GET", base + path, headers, port=int(base.rsplit(":", 1)[1])).all("Vary")).lower()
+        for name, path, headers in VARY_PROBES
+    }
+
+
+@SERVERS
+def test_every_response_of_a_covered_path_varies_on_origin_as_with_the_addon(fronts, command):
+    """Cached without Vary: Origin, one origin's answer (or a no-Origin one) is handed to another."""
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    rules = fronts["folder"] / "vary-rules.yaml"
+    rules.write_text(rules_text)
+    reverse = ("--mode", f"reverse:{upstream(fronts)}", "--set", f"cors_rules={rules}")
+    with Mitmdump(fronts["folder"], *reverse) as proxy:
+        with_addon = varies_on_origin(f"http://127.0.0.1:{proxy.port}")
+    assert with_addon == {
+        "no Origin": True,
+        "allowed origin": True,
+        "refused origin": True,
+        "'*' without credentials": False,
+    }
+    port = free_port()
+    with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
+        assert varies_on_origin(base) == with_addon

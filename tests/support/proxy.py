@@ -1,0 +1,103 @@
+"""Start a real mitmdump with the addon and read the port it listens on."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from support.net import LOOPBACK_ONLY
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ROOT / "tests" / "equivalence" / "apps"  # the servers and framework apps the exports are proven on
+LISTENING = re.compile(r"listening at (?:\*|[\d.]+|\[[0-9a-f:]+\]):(\d+)")
+
+
+def mitm_binary(name: str = "mitmdump") -> str:
+    beside_python = Path(sys.executable).parent / name
+    return str(beside_python) if beside_python.exists() else (shutil.which(name) or name)
+
+
+def mitmdump_command(confdir: Path, *args: str, binary: str = "mitmdump") -> list[str]:
+    """The addon in mitmdump (or mitmweb) on 127.0.0.1, a free port, loopback only."""
+    return [
+        mitm_binary(binary), "-s", str(ROOT / "cors_addon.py"), "--listen-host", "127.0.0.1", "-p", "0",
+        "--set", f"confdir={confdir}", *LOOPBACK_ONLY, *args,
+    ]  # fmt: skip
+
+
+class Mitmdump:
+    """mitmdump -s cors_addon.py on 127.0.0.1, a free port; `log` collects its output lines."""
+
+    def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump", verbosity: str = "debug"):
+        self.command = mitmdump_command(confdir, "--set", f"termlog_verbosity={verbosity}", *args, binary=binary)
+        self.lines: list[str] = []
+        self.port = None
+        self.process = None
+
+    def start(self, timeout: float = 20) -> Mitmdump:
+        self.process = subprocess.Popen(
+            self.command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                match = LISTENING.search(line)
+                if match:
+                    self.port = int(match.group(1))
+                    return self
+            if self.process.poll() is not None:
+                time.sleep(0.2)
+                raise RuntimeError("mitmdump exited:\n" + self.log)
+            time.sleep(0.05)
+        raise RuntimeError("mitmdump did not start:\n" + self.log)
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, text: str, timeout: float = 10, after: int = 0) -> str:
+        """Wait until a log line (from index `after`) contains `text`; return that line."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines[after:]:
+                if text in line:
+                    return line
+            time.sleep(0.05)
+        raise AssertionError(f"no log line with {text!r} in:\n{self.log}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run_to_exit(confdir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    """Run mitmdump with the addon, expecting it to exit by itself (a start-up error)."""
+    command = mitmdump_command(confdir, *args)
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
