@@ -1,4 +1,4 @@
-"""rules.yaml: the whole file, validated into a RuleSet (each rule by addon/ruleparse.py).
+"""rules.yaml: the whole file, validated into a RuleSet (each rule by addon/config/rule_entry.py).
 
 `parse_rules` checks everything at load and reports every problem at once, each
 naming file, line, rule and field, with a fix where one is obvious.
@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from addon.config.fields import FIELDS, parse_rule
+from addon.config.fields import FIELDS
 from addon.config.problems import Problems, RulesError, suggest, type_name
+from addon.config.rule_entry import parse_rule
 from addon.config.yamlsource import MAX_BYTES, LineDict, LineList, YamlError, load_yaml
 from addon.core.ruleset import RuleSet
 

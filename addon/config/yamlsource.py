@@ -6,7 +6,11 @@ ruamel.yaml, so that is the fallback. Both expose the same node API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+# compose(text) -> node, construct_scalar(node) -> value, the marked error type, the base error type
+Backend = tuple[Callable[[str], Any], Callable[[Any], Any], type[Exception], type[Exception]]
 
 
 class YamlError(ValueError):
@@ -17,27 +21,27 @@ class YamlError(ValueError):
         self.line = line
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A mapping that remembers its own line and the line of each key."""
 
     line: int
     key_lines: dict[str, int]
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list that remembers its own line and the line of each item."""
 
     line: int
     item_lines: list[int]
 
 
-def _backend():
+def _backend() -> Backend:
     try:
         import yaml
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 8x faster for 10,000 rules
 
-        def compose(text: str):
+        def compose(text: str) -> Any:
             return yaml.compose(text, Loader=loader)
 
         return compose, _scalar_constructor(yaml.SafeLoader("")), yaml.MarkedYAMLError, yaml.YAMLError
@@ -45,22 +49,22 @@ def _backend():
         return _ruamel_backend()
 
 
-def _ruamel_backend():
+def _ruamel_backend() -> Backend:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    def compose(text: str):
+    def compose(text: str) -> Any:
         return YAML(typ="safe", pure=True).compose(text)
 
     return compose, _scalar_constructor(YAML(typ="safe", pure=True).constructor), MarkedYAMLError, YAMLError
 
 
-def _scalar_constructor(constructor):
+def _scalar_constructor(constructor: Any) -> Callable[[Any], Any]:
     """The loader remembers every node it constructed, and sits in reference cycles of its own: for
     10,000 rules that kept ~180,000 objects (21 MB) alive until the next full collection, after
     every load. Forgetting each node at once lets them go with the text."""
 
-    def construct_scalar(node):
+    def construct_scalar(node: Any) -> Any:
         try:
             return constructor.construct_object(node, deep=True)
         finally:
@@ -76,7 +80,7 @@ MAX_VALUES = 500_000  # values after aliases are expanded; 10,000 rules are abou
 MAX_DEPTH = 20  # rules.yaml needs 4: rules -> rule -> field -> list item
 
 
-def load_yaml(text: str, backend=None) -> Any:
+def load_yaml(text: str, backend: Backend | None = None) -> Any:
     """Parse `text`; mappings become LineDict, sequences LineList.
 
     Raises YamlError for a syntax error, a key given twice, or a document beyond the bounds above.
@@ -87,17 +91,17 @@ def load_yaml(text: str, backend=None) -> Any:
     try:
         root = compose(text)
     except marked_error as e:
-        mark = e.problem_mark or e.context_mark
+        mark = e.problem_mark or e.context_mark  # type: ignore[attr-defined]
         line = mark.line + 1 if mark else 1
         column = f" (column {mark.column + 1})" if mark else ""
-        raise YamlError(line, f"YAML syntax error: {e.problem or e.context}{column}") from None
+        raise YamlError(line, f"YAML syntax error: {e.problem or e.context}{column}") from None  # type: ignore[attr-defined]
     except any_error as e:
         raise YamlError(1, f"YAML error: {e}") from None
     if root is None:
         return None
     values = 0
 
-    def convert(node, depth=1):
+    def convert(node: Any, depth: int = 1) -> Any:
         nonlocal values
         values += 1
         if values > MAX_VALUES:

@@ -158,6 +158,11 @@ def _preflight_checks(ex: Exchange, steps: list[str]) -> None:
             f"answer OPTIONS with 204 instead of {ex.status} (before authentication or routing)",
         )
     steps.append(f"preflight status {ex.status}: ok")
+    _allowed_method_and_headers(ex, steps)
+
+
+def _allowed_method_and_headers(ex: Exchange, steps: list[str]) -> None:
+    """The preflight's Access-Control-Allow-Methods and -Headers against what the call will send."""
     methods = _parse_list(ex.header("access-control-allow-methods"))
     if methods is None:
         raise _Blocked(

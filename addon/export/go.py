@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from addon.core.rule import Rule
 from addon.core.ruleset import RuleSet
 from addon.export.common import lost_in, origins_regex, path_regex
 
@@ -35,32 +36,9 @@ def export_go(rules: RuleSet) -> str:
     ]
     for rule in rules.rules:
         notes = lost_in(rule, "rs/cors", reflects_methods=False, private_network=False)
-        if rule.allow_origins is None and not rule.allow_credentials:
-            origins = ['AllowedOrigins: []string{"*"},']
-        elif rule.allow_origins is None:  # with credentials: the origin is reflected, never '*'
-            origins = ["AllowOriginFunc: func(string) bool { return true },"]
-        else:
-            regex = json.dumps(origins_regex(rule))
-            origins = [f"AllowOriginFunc: regexp.MustCompile({regex}).MatchString,"]
-        methods = STANDARD_METHODS if rule.allow_methods is None else sorted(rule.allow_methods)
-        options = [
-            *origins,
-            f"AllowedMethods: []string{{{', '.join(json.dumps(m) for m in methods)}}},",
-            "AllowedHeaders: []string{"
-            + ('"*"' if rule.allow_headers is None else ", ".join(json.dumps(h) for h in rule.allowed_header_names))
-            + "},",
-        ]
-        if rule.expose_headers is not None and rule.exposed_header_names:
-            options.append(
-                f"ExposedHeaders: []string{{{', '.join(json.dumps(h) for h in rule.exposed_header_names)}}},"
-            )
-        elif rule.expose_headers is None and not rule.allow_credentials:
-            options.append('ExposedHeaders: []string{"*"},')
-        options.append(f"AllowCredentials: {'true' if rule.allow_credentials else 'false'},")
-        options.append(f"MaxAge: {rule.max_age},")
         out += [f"\t// rule '{rule.name}' (rules.yaml line {rule.line})", *[f"\t// {note}" for note in notes]]
         out += [f"\t{{regexp.MustCompile({json.dumps(path_regex(rule))}), cors.New(cors.Options{{"]
-        out += [f"\t\t{line}" for line in options]
+        out += [f"\t\t{line}" for line in _options(rule)]
         out.append("\t})},")
     out += [
         "}",
@@ -83,3 +61,27 @@ def export_go(rules: RuleSet) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _options(rule: Rule) -> list[str]:
+    """The cors.Options fields of one rule."""
+    if rule.allow_origins is None and not rule.allow_credentials:
+        options = ['AllowedOrigins: []string{"*"},']
+    elif rule.allow_origins is None:  # with credentials: the origin is reflected, never '*'
+        options = ["AllowOriginFunc: func(string) bool { return true },"]
+    else:
+        options = [f"AllowOriginFunc: regexp.MustCompile({json.dumps(origins_regex(rule))}).MatchString,"]
+    methods = STANDARD_METHODS if rule.allow_methods is None else sorted(rule.allow_methods)
+    options += [
+        f"AllowedMethods: []string{{{', '.join(json.dumps(m) for m in methods)}}},",
+        "AllowedHeaders: []string{"
+        + ('"*"' if rule.allow_headers is None else ", ".join(json.dumps(h) for h in rule.allowed_header_names))
+        + "},",
+    ]
+    if rule.expose_headers is not None and rule.exposed_header_names:
+        options.append(f"ExposedHeaders: []string{{{', '.join(json.dumps(h) for h in rule.exposed_header_names)}}},")
+    elif rule.expose_headers is None and not rule.allow_credentials:
+        options.append('ExposedHeaders: []string{"*"},')
+    options.append(f"AllowCredentials: {'true' if rule.allow_credentials else 'false'},")
+    options.append(f"MaxAge: {rule.max_age},")
+    return options
