@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
+from addon.core.policy import preflight_answer
 from addon.core.rule import Preflight, Rule
 from addon.core.ruleset import RuleSet
 from addon.export.common import (
     ACCESS_CONTROL_RESPONSE_HEADERS,
-    names_regex,
+    methods_regex,
     origin_regex,
     origin_regexes,
     path_regex,
     quote,
+    requested_headers_regex,
 )
 
 
@@ -54,22 +54,11 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
         lines += [f"    {quote('~' + origin_regex(p))} 1;" for p in rule.allow_origins or ()]
         lines += [f"    {quote('~' + regex)} 1;" for regex in origin_regexes(rule)]
     lines += ["    default 0;", "}"]
+    # Methods are compared byte for byte, as the addon and browsers do; header names without case.
     lines.append(f"map $http_access_control_request_method $cors_method_ok_{n} {{")
-    if rule.allow_methods is None:
-        lines.append('    "~^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$" 1;')
-    else:
-        lines.append(f"    {quote('~*^(?:' + '|'.join(re.escape(m) for m in sorted(rule.allow_methods)) + ')$')} 1;")
-    lines += ["    default 0;", "}"]
+    lines += [f"    {quote('~' + methods_regex(rule))} 1;", "    default 0;", "}"]
     lines.append(f"map $http_access_control_request_headers $cors_headers_ok_{n} {{")
-    lines.append('    "" 1;')
-    if rule.allow_headers is None:
-        token = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-        any_names = "~^\\s*" + token + "(?:\\s*,\\s*" + token + ")*\\s*$"
-        lines.append(f"    {quote(any_names)} 1;")
-    else:
-        allowed = sorted(rule.allowed_header_names)
-        lines.append(f"    {quote('~*' + names_regex(allowed))} 1;")
-    lines += ["    default 0;", "}"]
+    lines += ['    "" 1;', f"    {quote('~*' + requested_headers_regex(rule))} 1;", "    default 0;", "}"]
     pna = "1" if rule.allow_private_network else "0"
     lines.append(f"map $http_access_control_request_private_network $cors_pna_ok_{n} {{")
     lines += ['    "~*^true$" ' + pna + ";", "    default 1;", "}"]
@@ -100,7 +89,6 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
 
 
 def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
-    star = rule.allow_origins is None
     lines = [f"# rule '{rule.name}'"]
     if rule.expose_headers is None and rule.allow_credentials:
         lines.append(
@@ -112,29 +100,16 @@ def _nginx_location(rule: Rule, n: int, upstream: str) -> list[str]:
     lines.append(f"location ~ {quote(path_regex(rule))} {{")
     body = [f"proxy_hide_header {name};" for name in ACCESS_CONTROL_RESPONSE_HEADERS]
     body.append(f"if ($cors_action_{n} = preflight) {{")
-    pre_acao = '"*"' if star and not rule.allow_credentials else "$http_origin"
-    pre = [f"add_header Access-Control-Allow-Origin {pre_acao} always;"]
-    vary = [] if star and not rule.allow_credentials else ["Origin"]
-    if rule.allow_credentials:
-        pre.append("add_header Access-Control-Allow-Credentials true always;")
-    if rule.allow_methods is None:
-        pre.append("add_header Access-Control-Allow-Methods $http_access_control_request_method always;")
-        vary.append("Access-Control-Request-Method")
-    else:
-        pre.append(f"add_header Access-Control-Allow-Methods {quote(rule.allow_methods_value)} always;")
-    if rule.allow_headers is None:
-        pre.append("add_header Access-Control-Allow-Headers $http_access_control_request_headers always;")
-        vary.append("Access-Control-Request-Headers")
-    else:
-        listed = ", ".join(rule.allowed_header_names)
-        pre.append(f"add_header Access-Control-Allow-Headers {quote(listed)} always;")
-    pre.append(f"add_header Access-Control-Max-Age {rule.max_age} always;")
-    if rule.allow_private_network:
+    fields, vary = preflight_answer(
+        rule, "$http_origin", "$http_access_control_request_method", "$http_access_control_request_headers", False
+    )  # an empty value leaves the header out: no Allow-Headers when none were asked for
+    if vary:
+        fields.append(("Vary", ", ".join(vary)))
+    pre = [f"add_header {name} {quote(value)} always;" for name, value in fields]
+    if rule.allow_private_network:  # only when asked for, as the addon
         pre.append(
             "add_header Access-Control-Allow-Private-Network $http_access_control_request_private_network always;"
         )
-    if vary:
-        pre.append(f"add_header Vary {quote(', '.join(vary))} always;")
     pre.append(f"return {rule.preflight_status};")
     body += ["    " + line for line in pre] + ["}"]
     body.append(f"add_header Access-Control-Allow-Origin $cors_allow_origin_{n} always;")

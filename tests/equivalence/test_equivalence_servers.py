@@ -125,3 +125,40 @@ def test_every_response_of_a_covered_path_varies_on_origin_as_with_the_addon(fro
     port = free_port()
     with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
         assert varies_on_origin(base) == with_addon
+
+
+METHOD_PROBES = [("PURGE", "/purge/items"), ("purge", "/purge/items"), ("Get", "/purge/items")]
+METHOD_RULES = """
+rules:
+  - name: purge
+    hosts: ["127.0.0.1:{api}"]
+    paths: ["/purge/**"]
+    allow_methods: [GET, PURGE]
+"""
+
+
+def answered_methods(base):
+    """Which Access-Control-Request-Method values get an Access-Control-Allow-Methods answer."""
+    port = int(base.rsplit(":", 1)[1])
+    answered = {}
+    for method, path in METHOD_PROBES:
+        headers = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": method}
+        reply = send("OPTIONS", base + path, headers, port=port)
+        answered[method] = bool(reply.all("Access-Control-Allow-Methods"))
+    return answered
+
+
+@SERVERS
+def test_methods_are_compared_byte_for_byte_as_by_the_addon(fronts, command):
+    """The Fetch standard upper-cases only the six standard methods: a page's fetch(url, {method: 'purge'})
+    asks for 'purge', which allow_methods: [PURGE] does not allow (nginx's map was case-insensitive)."""
+    rules_text = METHOD_RULES.format(api=fronts["api"].port)
+    rules = fronts["folder"] / "method-rules.yaml"
+    rules.write_text(rules_text)
+    reverse = ("--mode", f"reverse:{upstream(fronts)}", "--set", f"cors_rules={rules}")
+    with Mitmdump(fronts["folder"], *reverse) as proxy:
+        with_addon = answered_methods(f"http://127.0.0.1:{proxy.port}")
+    assert with_addon == {"PURGE": True, "purge": False, "Get": False}
+    port = free_port()
+    with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
+        assert answered_methods(base) == with_addon
