@@ -1,9 +1,11 @@
 """Decisions and Outcomes worked out once per shape of exchange (pure).
 
 A page repeats its calls, and both are frozen values: the same request under the same rules
-gets the same Decision, and the same Decision meeting a response of the same CORS shape gets
-the same Outcome. Nothing mutable is shared between flows: Outcome.metadata() builds a new
-dict for each. Bounded: a memo is emptied when full, so a flood of new shapes costs memory once.
+gets the same Decision, and the same Decision meeting a response of the same shape gets the
+same Outcome. The shape is all the memo keys on *and all respond is given*: the Outcome is a
+function of its key by construction, so no reader can make two different responses share one.
+Nothing mutable is shared between flows: Outcome.metadata() builds a new dict for each.
+Bounded: a memo is emptied when full, so a flood of new shapes costs memory once.
 Measured in bench/README.md ("Memo").
 """
 
@@ -21,19 +23,21 @@ from addon.core.ruleset import FilterCheck, RuleSet
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 KEPT = 1024  # shapes per memo
-READ_VALUES = ("access-control-", "vary", "location", "set-cookie")  # the fields whose values respond reads
+# The response fields whose values respond (and the verdicts and cookie checks it runs) may read.
+READ_VALUES = ("access-control-", "vary", "location", "set-cookie")
 
 
-def response_shape(headers: Sequence[tuple[str, str]], decision: Decision) -> tuple[Hashable, ...]:
-    """What respond reads of the response: the values of READ_VALUES fields, whether the body framing
-    fields are there, and every name when the rule exposes "*" with credentials (it lists them)."""
-    shape: list[Hashable] = []
+def response_shape(headers: Sequence[tuple[str, str]], decision: Decision) -> tuple[tuple[str, str], ...]:
+    """The response as respond may see it: the READ_VALUES fields whole; the body framing fields, and every
+    field when the rule exposes "*" with credentials (it lists their names), by name with an empty value;
+    nothing else."""
+    shape = []
     for name, value in headers:
         lowered = name.lower()
         if lowered.startswith(READ_VALUES):
             shape.append((name, value))
         elif lowered in BODY_FRAMING or decision.expose_all_names:
-            shape.append(name)
+            shape.append((name, ""))
     return tuple(shape)
 
 
@@ -58,11 +62,12 @@ class Memo:
             return _remember(self._decisions, request, decide(request, self.rules))
 
     def respond(self, decision: Decision, status: int, headers: Sequence[tuple[str, str]], mode: Mode) -> Outcome:
-        key = (decision, status, response_shape(headers, decision), mode)
+        shape = response_shape(headers, decision)
+        key = (decision, status, shape, mode)
         try:
             return self._outcomes[key]
         except KeyError:
-            return _remember(self._outcomes, key, respond(decision, status, headers, mode))
+            return _remember(self._outcomes, key, respond(decision, status, shape, mode))
 
 
 def _remember(memo: dict[K, V], key: K, value: V) -> V:

@@ -1,7 +1,12 @@
 """The memo hands out frozen Outcomes per shape of exchange; what differs between flows stays per flow."""
 
-from addon.answer.memo import KEPT, Memo
+from dataclasses import replace
+
+import pytest
+
+from addon.answer.memo import KEPT, READ_VALUES, Memo, response_shape
 from addon.answer.outcome import Mode
+from addon.answer.respond import respond
 from addon.config.load import parse_rules
 from addon.core.request import CorsRequest
 
@@ -52,3 +57,53 @@ def test_the_memo_stays_bounded():
         decision = memo.decide(request(path=f"/items/{n}"), lambda rule: True)
         memo.respond(decision, 200, [], Mode.FIX)
     assert 0 < len(memo) <= 2 * KEPT
+
+
+CREDENTIALED_STAR_EXPOSE = parse_rules(
+    "rules:\n  - hosts: [api.example.com]\n    allow_origins: [http://localhost:3000]\n    allow_credentials: true\n"
+)
+SERVER_RESPONSES = [
+    [("Content-Type", "application/json"), ("Content-Length", "2"), ("Server", "nginx"), ("X-Runtime", "0.1")],
+    [("Access-Control-Allow-Origin", "*"), ("Vary", "Accept"), ("ETag", '"x"'), ("Cache-Control", "max-age=60")],
+    [("Location", "https://elsewhere.example/"), ("Set-Cookie", "sid=1; SameSite=Lax"), ("Date", "today")],
+    [("Transfer-Encoding", "chunked"), ("Set-Cookie", "a=b; SameSite=None; Secure"), ("X-Powered-By", "Express")],
+]
+
+
+def blanked(headers):
+    """The response with every value outside READ_VALUES changed: what respond must not depend on."""
+    return [(name, value if name.lower().startswith(READ_VALUES) else "changed") for name, value in headers]
+
+
+def decide_for(rules, cors_request):
+    return Memo(rules).decide(cors_request, lambda rule: True)
+
+
+@pytest.mark.parametrize("rules", [RULES, CREDENTIALED_STAR_EXPOSE], ids=["listed", "expose-all-names"])
+@pytest.mark.parametrize("status", [200, 302, 403])
+@pytest.mark.parametrize("headers", SERVER_RESPONSES)
+@pytest.mark.parametrize("mode", list(Mode.__members__.values())[:2])
+def test_respond_reads_no_response_value_outside_the_memo_shape(rules, status, headers, mode):
+    """If respond (or a verdict, or the cookie check) read a field's value outside READ_VALUES, two responses
+    with one shape would share one Outcome: the same respond on the full and on the changed values differs."""
+    decision = decide_for(rules, request())
+    assert respond(decision, status, headers, mode) == respond(decision, status, blanked(headers), mode)
+    assert respond(decision, status, headers, mode) == respond(
+        decision, status, response_shape(headers, decision), mode
+    )
+
+
+def test_the_shape_test_catches_a_reader_outside_the_declaration(monkeypatch):
+    """The test above can fail: a verdict that reads Content-Type makes the full and the shaped answer differ."""
+    from addon.doctor import verdict as verdict_module
+
+    real = verdict_module.verdict
+
+    def reads_content_type(ex):
+        result = real(ex)
+        return replace(result, fix=result.fix + (ex.header("content-type") or ""))
+
+    monkeypatch.setattr("addon.doctor.judge.verdict", reads_content_type)
+    decision = decide_for(RULES, request())
+    headers = [("Content-Type", "text/html")]
+    assert respond(decision, 200, headers) != respond(decision, 200, response_shape(headers, decision))
