@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Literal
 
 from addon.doctor import report
-from addon.doctor.tally import TallyItem
+from addon.doctor.session_summary import SummaryEntry
 
 Level = Literal["debug", "info", "warning"]
 ServerResponse = tuple[int, tuple[tuple[str, str], ...]]  # status, header fields
@@ -32,7 +32,7 @@ class Outcome:
     line: str = ""
     comment: str = ""
     mark: str = ""
-    tally: TallyItem = ()
+    summary_entry: SummaryEntry = ()
 
     def metadata(self, server_response: ServerResponse | None) -> dict[str, object]:
         """flow.metadata["cors"] for a flow whose server sent `server_response` (None: not asked): plain data,
@@ -64,5 +64,5 @@ def shown_outcome(
         line=report.log_line(facts, summary),
         comment=f"CORS: {summary}",
         mark=facts.mark,
-        tally=report.tally_item(facts),
+        summary_entry=report.summary_entry(facts),
     )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from addon.core.policy import Action, Decision
 from addon.doctor.cookies import CookieReport
-from addon.doctor.tally import TallyItem, tally_key
+from addon.doctor.session_summary import SummaryEntry, summary_key
 from addon.doctor.verdict import Judgement
 
 MARKS = {
@@ -186,7 +186,7 @@ def metadata(
     }
 
 
-def tally_item(facts: Facts) -> TallyItem:
+def summary_entry(facts: Facts) -> SummaryEntry:
     """What this flow adds to the shutdown summary."""
     d = facts.decision
     blocking = facts.browser.blocking
@@ -200,7 +200,7 @@ def tally_item(facts: Facts) -> TallyItem:
         entries = ("passed untouched",)
     else:
         entries = ("fixed",)
-    return (*tally_key(d.request.host, d.request.port, d.origin), *entries)
+    return (*summary_key(d.request.host, d.request.port, d.origin), *entries)
 
 
 def unanswered_preflight_line(facts: Facts) -> str:

@@ -28,7 +28,7 @@ from addon.core.policy import Action, Decision
 from addon.core.rule import Rule
 from addon.core.ruleset import RuleSet
 from addon.doctor.pending import PendingPreflights
-from addon.doctor.tally import Tally, failure_text
+from addon.doctor.session_summary import SessionSummary, failure_text
 from addon.export import EXPORTERS, FRONT_EXPORTERS
 from addon.mitm import commands, flows
 from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level
@@ -47,7 +47,7 @@ class CorsAddon:
         self.mode = Mode.FIX
         self.started = False
         self._watcher: asyncio.Task[None] | None = None
-        self.tally = Tally()
+        self.session_summary = SessionSummary()
         self.preflights = PendingPreflights()
         # From `request` to `responseheaders` (or `error`): what was decided, and in which mode.
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
@@ -130,7 +130,7 @@ class CorsAddon:
         if self._watcher is not None:
             self._watcher.cancel()
             self._watcher = None
-        lines = self.tally.lines()
+        lines = self.session_summary.lines()
         for line in lines:
             logger.info(line)
         if lines and "console_eventlog_verbosity" in ctx.options:
@@ -198,7 +198,7 @@ class CorsAddon:
         f.comment = f"{f.comment}\n{outcome.comment}" if f.comment else outcome.comment
         f.marked = outcome.mark
         f.metadata["cors"] = outcome.metadata(server_response)
-        self.tally.add(outcome.tally)
+        self.session_summary.add(outcome.summary_entry)
         self.preflights.passed(outcome.facts, time.monotonic())
 
     def error(self, f: http.HTTPFlow) -> None:
@@ -207,7 +207,7 @@ class CorsAddon:
             return
         request = entry[0].request
         status = f.response.status_code if f.response else None
-        self.tally.count_failure(request.host, request.port, request.origin, status)
+        self.session_summary.count_failure(request.host, request.port, request.origin, status)
         text = failure_text(f.error.msg if f.error else "no response", status, bool(f.response and f.response.stream))
         logger.warning(f"CORS {request.method} {request.url} from {request.origin}: {text}")
 
@@ -236,7 +236,7 @@ class CorsAddon:
     @command.command("cors.summary")
     def summary(self) -> str:
         """Per origin and host: how many calls were fixed, refused or left blocked so far, and why."""
-        return "\n".join(self.tally.lines()) or "No cross-origin calls seen yet."
+        return "\n".join(self.session_summary.lines()) or "No cross-origin calls seen yet."
 
     @command.command("cors.rule")
     def rule_for_flows(self, flows: Sequence[flow.Flow]) -> str:

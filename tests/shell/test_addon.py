@@ -451,7 +451,7 @@ def test_summary_at_shutdown(configured, caplog):
     run(addon, cors_flow(origin="http://evil.example"))
     run(addon, cors_flow(host="elsewhere.example"))
     run(addon, cors_flow(host="forward.example", port=443, headers=[("Cookie", "a=1")]))
-    lines = addon.tally.lines()
+    lines = addon.session_summary.lines()
     assert lines == [
         "CORS summary: http://evil.example -> address:22: 1 left blocked; why: No 'Access-Control-Allow-Origin' "
         "header is present on the requested resource. (x1)",
@@ -557,7 +557,7 @@ def test_a_call_whose_credentials_mode_is_not_visible_is_judged_both_ways(config
     verdict = flow.metadata["cors"]["browser_verdict"]
     assert verdict["blocked"] is False and verdict["depends_on_credentials"] is True
     assert verdict["credentials"] == "unknown" and verdict["firefox"] == "CORSMissingAllowCredentials"
-    assert addon.tally.lines() == [
+    assert addon.session_summary.lines() == [
         "CORS summary: http://localhost:3000 -> address:22: 1 pass only without credentials; why: The value of "
         "the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the "
         "request's credentials mode is 'include'. (with credentials: 'include') (x1)"
@@ -571,7 +571,7 @@ def test_evidence_of_credentials_makes_the_verdict_one_sided(configured, evidenc
     assert flow.marked == ":warning:"  # never a check mark for a call the browser blocks
     assert flow.metadata["cors"]["browser_verdict"]["blocked"] is True
     assert "; browser will block: Access to fetch at" in flow.comment
-    assert addon.tally.lines()[0].split(": ")[2].startswith("1 left blocked")
+    assert addon.session_summary.lines()[0].split(": ")[2].startswith("1 left blocked")
 
 
 def test_the_rule_command_offers_credentials_when_it_cannot_tell(configured):

@@ -1,4 +1,5 @@
-"""The shutdown summary: per (origin, host), how many calls were fixed, refused or left blocked, and why."""
+"""The session summary (printed at shutdown and by cors.summary): per (origin, host), how many calls were
+fixed, refused or left blocked, and why."""
 
 from __future__ import annotations
 
@@ -6,23 +7,23 @@ from collections import Counter, defaultdict
 
 from addon.doctor.verdict import NO_ALLOW_ORIGIN
 
-TallyItem = tuple[str, ...]  # (origin, host:port, what one flow adds to its counts...)
+SummaryEntry = tuple[str, ...]  # (origin, host:port, what one flow adds to its counts...)
 WHY = "blocked: "  # entries that carry a reason, listed after the counts
 
 
-def tally_key(host: str, port: int, origin: str) -> tuple[str, str]:
+def summary_key(host: str, port: int, origin: str) -> tuple[str, str]:
     return origin[:200], f"{host}:{port}"
 
 
-class Tally:
+class SessionSummary:
     def __init__(self) -> None:
-        self.seen: Counter[TallyItem] = Counter()
+        self.seen: Counter[SummaryEntry] = Counter()
 
-    def add(self, item: TallyItem) -> None:
+    def add(self, item: SummaryEntry) -> None:
         self.seen[item] += 1
 
     def count_failure(self, host: str, port: int, origin: str, status: int | None) -> None:
-        self.add((*tally_key(host, port, origin), "server down" if status is None else "response broke off"))
+        self.add((*summary_key(host, port, origin), "server down" if status is None else "response broke off"))
 
     def lines(self) -> list[str]:
         per_key: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
