@@ -101,7 +101,7 @@ ACAO = ("Access-Control-Allow-Origin", ORIGIN)
             PREFLIGHT + "Redirect is not allowed for a preflight request.",
             "CORSExternalRedirectNotAllowed, CORSPreflightDidNotSucceed, CORSDidNotSucceed",
         ),
-        (  # Firefox checks the origin of a redirected preflight first (seen in ESR 153, tests/test_firefox.py)
+        (  # Firefox checks the origin of a redirected preflight first (seen in ESR 153, tests/e2e/test_firefox.py)
             preflight([("Location", "/x")], status=302),
             PREFLIGHT + "Redirect is not allowed for a preflight request.",
             "CORSMissingAllowOrigin, CORSDidNotSucceed, CORSDidNotSucceed",

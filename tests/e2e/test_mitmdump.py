@@ -225,7 +225,7 @@ def test_startup_warnings_do_not_stop_the_proxy(tmp_path):
 
 @pytest.mark.parametrize("url", ["http://accounts.google.com/ListAccounts", "http://update.example.com:8080/x"])
 def test_outside_hosts_are_killed_before_any_lookup(regular, url):
-    """The suites' mitmdumps (tests/net.py LOOPBACK_ONLY) never resolve or connect outside loopback."""
+    """The suites' mitmdumps (tests/support/net.py LOOPBACK_ONLY) never resolve or connect outside loopback."""
     host = url.split("/")[2].split(":")[0]
     after = len(regular.lines)
     with pytest.raises((ConnectionError, http.client.HTTPException)):

@@ -1,5 +1,5 @@
 """What the CORS middlewares backend developers trust test, translated into rules.yaml and run
-against a real mitmdump with the addon in front of a real API without CORS (tests/upstream.py).
+against a real mitmdump with the addon in front of a real API without CORS (tests/support/upstream.py).
 
 Each test names the peer's test it translates: Starlette (tests/middleware/test_cors.py),
 expressjs/cors (test/test.js), rack-cors (test/unit/cors_test.rb), django-cors-headers

@@ -1,8 +1,8 @@
 """From workaround to fix, proven in a browser: the exported Starlette CORSMiddleware arguments,
 Express cors() options and django-cors-headers settings give every browser case the outcome the
-addon gives (the servers in front of the API: tests/test_equivalence_servers.py).
+addon gives (the servers in front of the API: tests/equivalence/test_equivalence_servers.py).
 
-The fronts and cases are in tests/equivalence.py.
+The fronts and cases are in tests/support/equivalence.py.
 """
 
 import pytest

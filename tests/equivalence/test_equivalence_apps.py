@@ -1,6 +1,6 @@
 """The exports for apps that are the API themselves, proven in a browser: Flask (flask-cors), FastAPI
 (CORSMiddleware), Fastify (@fastify/cors), Rack (rack-cors) and Go (rs/cors) configured by their exports
-give every browser case that applies the outcome the addon gives (cases and fronts: tests/equivalence.py).
+give every browser case that applies the outcome the addon gives (cases and fronts: tests/support/equivalence.py).
 
 An app that is itself the server has no upstream CORS headers to repair: "server sends two ACAO" does
 not apply to any of them. Other cases that do not apply are named, with the reason, where they are left out.

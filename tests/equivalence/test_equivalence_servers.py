@@ -1,6 +1,6 @@
 """The exports for servers in front of the API, proven in a browser: nginx, Caddy and Apache httpd with
 their exported configuration, each accepted by the server's own checker first, give every browser
-case the outcome the addon gives (cases and fronts: tests/equivalence.py)."""
+case the outcome the addon gives (cases and fronts: tests/support/equivalence.py)."""
 
 import os
 import subprocess

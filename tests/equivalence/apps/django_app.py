@@ -26,7 +26,7 @@ django.setup()
 
 
 def json_response(text: str, status: int = 200, headers: dict | None = None) -> HttpResponse:
-    # The same bytes as tests/upstream.py, so bodies compare equal across fronts.
+    # The same bytes as tests/support/upstream.py, so bodies compare equal across fronts.
     return HttpResponse(text, status=status, headers=headers, content_type="application/json")
 
 

@@ -17,7 +17,7 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "FROB"]
 
 
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
-    # The same bytes as tests/upstream.py, so bodies compare equal across fronts.
+    # The same bytes as tests/support/upstream.py, so bodies compare equal across fronts.
     return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json")
 
 

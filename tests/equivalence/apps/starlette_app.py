@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
-    # The same bytes as tests/upstream.py, so bodies compare equal across fronts.
+    # The same bytes as tests/support/upstream.py, so bodies compare equal across fronts.
     return Response(json.dumps(body), status_code=status, headers=headers, media_type="application/json")
 
 
