@@ -12,7 +12,7 @@ from mitmproxy import flowfilter
 from addon.config.load import load_rules
 from addon.core.ruleset import RuleSet
 
-EXAMPLE_RULES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rules.example.yaml")
+EXAMPLE_RULES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules.example.yaml")
 CONFDIR_RULES = "cors-rules.yaml"
 RELOAD_INTERVAL = 0.5  # seconds between checks of the file
 

@@ -1,5 +1,7 @@
 """The cors-addon command (addon/__main__.py), in-process: script, init, check, export."""
 
+from pathlib import Path
+
 import pytest
 from support.proxy import ROOT
 
@@ -71,3 +73,10 @@ def test_check_reports_every_problem(capsys, tmp_path):
 def test_export_still_works(capsys):
     code, out, _ = run(capsys, "export", "django", str(ROOT / "rules.yaml"))
     assert code == 0 and "CORS_ALLOWED_ORIGIN_REGEXES" in out
+
+
+def test_the_built_in_example_rules_are_where_the_addon_and_the_cli_look():
+    from addon.__main__ import EXAMPLE_RULES as cli_example
+    from addon.mitm.rulesfile import EXAMPLE_RULES
+
+    assert Path(EXAMPLE_RULES).is_file() and Path(EXAMPLE_RULES) == cli_example
