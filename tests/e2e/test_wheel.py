@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,14 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(folder), str(ROOT)],
-        check=True,
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", str(folder), str(ROOT)],
+        capture_output=True,
+        text=True,
         cwd=folder,
     )
+    assert build.returncode == 0, build.stdout + build.stderr
+    (folder / "build.log").write_text(build.stdout + build.stderr)
     wheel = next(folder.glob("cors_addon-*.whl"))
     venv = folder / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -29,6 +33,20 @@ def installed(tmp_path_factory):
     work = folder / "work"  # a folder of the user's, far from the checkout
     work.mkdir()
     return venv / "bin", work
+
+
+def test_the_wheel_builds_without_a_deprecation_and_says_its_license(installed):
+    """setuptools stops building a TOML-table `project.license` after 2027-02-18; the build log says so."""
+    bin_dir, _ = installed
+    log = (bin_dir.parent.parent / "build.log").read_text()
+    assert "Building wheel for cors-addon" in log  # the log is the verbose one, with the backend's output
+    assert "deprecat" not in log.lower(), [line for line in log.splitlines() if "eprecat" in line]
+    wheel = next(bin_dir.parent.parent.glob("cors_addon-*.whl"))
+    dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = archive.read(f"{dist_info}/METADATA").decode()
+        assert f"{dist_info}/licenses/LICENSE" in archive.namelist()
+    assert "License-Expression: MIT" in metadata.splitlines()
 
 
 def cli(installed, *args):
