@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # Debian's golang-github-rs-cors-dev: the Go export's test builds against it offline.
 RS_CORS := /usr/share/gocode/src/github.com/rs/cors
 
-.PHONY: run web dump demo test test-fast lint screenshot bench bench-instructions system-deps clean
+.PHONY: run web dump demo test test-fast test-repeat lint screenshot bench bench-instructions system-deps clean
 
 # The tool needs mitmproxy and pyyaml; the tests add browsers' drivers and the apps they compare.
 $(BIN)/.installed: pyproject.toml
@@ -59,6 +59,17 @@ lint: $(BIN)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The browser-driven suites RUNS times in a row (default 5): a race shows up here before it shows up in CI.
+RUNS ?= 5
+test-repeat: system-deps $(BIN)/.installed-test
+	@for n in $$(seq 1 $(RUNS)); do \
+	  $(BIN)/python -m pytest -q tests/e2e/test_browser.py tests/e2e/test_verdict_browser.py \
+	    tests/e2e/test_cookies_browser.py tests/e2e/test_firefox.py tests/e2e/test_console.py \
+	    tests/e2e/test_mitmweb.py $(PYTEST_ARGS) > /tmp/cors-test-repeat-$$n.log 2>&1; status=$$?; \
+	  echo "run $$n of $(RUNS): $$(tail -n 1 /tmp/cors-test-repeat-$$n.log)"; \
+	  [ $$status = 0 ] || { tail -n 40 /tmp/cors-test-repeat-$$n.log; exit 1; }; \
+	done
 
 test-fast: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -m "not browser and not console and not slow" $(PYTEST_ARGS)

@@ -134,7 +134,9 @@ def logged(setup: Setup, method: str, url: str) -> str:
 
 
 def lines_about(setup: Setup, url: str) -> list[str]:
+    """The addon's lines about the call, read once mitmdump has printed the flow itself (after them)."""
     tail = url.split("://", 1)[1].split("/", 1)[1]
+    setup.proxy.wait_for(f"/{tail} HTTP/")
     return [line for line in setup.proxy.lines if f"/{tail} " in line and "CORS" in line]
 
 

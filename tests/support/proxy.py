@@ -73,13 +73,22 @@ class Mitmdump:
 
     def wait_for(self, text: str, timeout: float = 10, after: int = 0) -> str:
         """Wait until a log line (from index `after`) contains `text`; return that line."""
+        return self.wait_for_lines(text, 1, timeout, after)[0]
+
+    def wait_for_lines(self, text: str, count: int, timeout: float = 10, after: int = 0) -> list[str]:
+        """Wait until `count` log lines (from index `after`) contain `text`; return them all. mitmdump's
+        output reaches `lines` through a reader thread, some time after the action that caused it: every
+        check of the log waits here instead of reading it at once."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in self.lines[after:]:
-                if text in line:
-                    return line
+        while True:
+            found = [line for line in self.lines[after:] if text in line]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{len(found)} of {count} log lines with {text!r} after {timeout} s in:\n{self.log}"
+                )
             time.sleep(0.05)
-        raise AssertionError(f"no log line with {text!r} in:\n{self.log}")
 
     def stop(self):
         if self.process and self.process.poll() is None:
