@@ -30,8 +30,8 @@ def respond(decision: Decision, status: int | None, headers: Fields = (), mode: 
         if decision.action is not Action.ANSWER or mode is not Mode.FIX:
             raise ValueError("only a preflight the rules answer, in fix mode, is answered by the proxy")
         return _answered(decision)
-    if decision.action is Action.VARY_ONLY:
-        return _vary_only(decision, status, headers, mode)
+    if decision.action is Action.NOT_CORS:
+        return _not_cors(decision, status, headers, mode)
     if mode is Mode.FIX and decision.action is Action.REFUSE:
         return _refused(decision, status, headers)
     if mode is Mode.FIX and decision.action in (Action.REPAIR, Action.ALLOW):
@@ -49,10 +49,17 @@ def _answered(decision: Decision) -> Outcome:
     return shown_outcome(facts, add=answer, headers_set=decision.headers)
 
 
-def _vary_only(decision: Decision, status: int, headers: Fields, mode: Mode) -> Outcome:
-    """Not a CORS request, but the rule's answer depends on Origin: only Vary says so (nothing is shown)."""
-    vary = _merged_vary(headers, decision) if mode is Mode.FIX else None
-    return Outcome(facts=None, status=status, remove=("vary",) if vary else (), add=_vary_field(vary))
+def _not_cors(decision: Decision, status: int, headers: Fields, mode: Mode) -> Outcome:
+    """Not a CORS request (nothing is shown): Vary: Origin where the rule's answer depends on Origin, or a
+    '*' rule's own Access-Control-* instead of the server's, so a cached copy serves a CORS request too."""
+    if mode is not Mode.FIX:
+        return Outcome(facts=None, status=status)
+    vary = _merged_vary(headers, decision)
+    removed = {"vary"} if vary else set()
+    if decision.headers:
+        removed |= {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
+    added = (*decision.headers, *_vary_field(vary))
+    return Outcome(facts=None, status=status, remove=tuple(sorted(removed)), add=added)
 
 
 def _refused(decision: Decision, status: int, headers: Fields) -> Outcome:

@@ -16,7 +16,7 @@ from addon.core.ruleset import FilterCheck, RuleSet
 
 
 class Action(str, Enum):
-    VARY_ONLY = "vary only"  # not a CORS request, but the rule's answer depends on Origin: Vary says so
+    NOT_CORS = "not cors"  # not a CORS request: only what keeps a cache from handing it to one is added
     ANSWER = "answered"  # the proxy answers the preflight itself
     REPAIR = "forwarded"  # the preflight goes to the server; its reply is repaired
     ALLOW = "allowed"  # the actual response gets the CORS headers
@@ -47,20 +47,28 @@ class Decision:
 
 
 def decide(request: CorsRequest, rules: RuleSet, passes_filter: FilterCheck | None = None) -> Decision | None:
-    """None when there is nothing to do: a request that is not cross-origin on a host no rule covers (or
-    whose rule answers the same whatever the Origin). `passes_filter(rule)`: does that rule's filter match."""
+    """None when there is nothing to do: a request that is not cross-origin on a host no rule covers.
+    `passes_filter(rule)`: does that rule's filter match."""
     rule = rules.index.lookup(request.host, request.port, request.path, passes_filter)
     if not request.cross_origin:
-        # A cache must not hand this answer to a CORS request ("CORS protocol and HTTP caches").
-        return (
-            Decision(request, Action.VARY_ONLY, rule.name, vary=("Origin",)) if rule and rule.reflects_origin else None
-        )
+        return None if rule is None else _decide_not_cors(rule, request)
     if rule is None:
         return Decision(request, Action.UNTOUCHED, reason="no rule covers this host and path")
     problems = _origin_problems(rule, request)
     if problems:
         return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems), vary=("Origin",))
     return _decide_preflight(rule, request) if request.is_preflight else _decide_actual(rule, request)
+
+
+def _decide_not_cors(rule: Rule, request: CorsRequest) -> Decision:
+    """A cache (the browser's, a CDN, a service worker) may hand this response to a later CORS request
+    ("CORS protocol and HTTP caches"): a rule that names the origin says the answer varies on it; a '*'
+    rule without credentials gives it the same '*' (and Expose-Headers) a CORS request gets, as
+    expressjs/cors and flask-cors do."""
+    if rule.reflects_origin:
+        return Decision(request, Action.NOT_CORS, rule.name, vary=("Origin",))
+    headers, _ = actual_answer(rule, "*")
+    return Decision(request, Action.NOT_CORS, rule.name, headers=tuple(headers))
 
 
 def _origin_problems(rule: Rule, request: CorsRequest) -> list[str]:

@@ -38,7 +38,7 @@ def preflight(method="PUT", headers=None, **kwargs):
 def test_no_origin_and_same_origin_are_not_cors():
     for origins in ((), ("https://api.example.com",)):
         decision = decide(request(origins=origins), API)
-        assert decision.action == "vary only" and decision.headers == ()
+        assert decision.action == "not cors" and decision.headers == ()
 
 
 def test_uncovered_host_is_untouched():
@@ -258,12 +258,10 @@ def test_custom_methods_are_answered_byte_for_byte():
 
 def test_covered_requests_without_cors_still_vary_on_origin():
     no_origin = decide(request(origins=()), API)
-    assert no_origin.action == "vary only" and no_origin.vary == ("Origin",) and no_origin.headers == ()
+    assert no_origin.action == "not cors" and no_origin.vary == ("Origin",) and no_origin.headers == ()
     same_origin = decide(request(origins=("https://api.example.com",)), API)
-    assert same_origin.action == "vary only"
+    assert same_origin.action == "not cors"
     assert decide(request(url="https://other.example.com/x", origins=()), API) is None  # not covered
-    star = rules("rules:\n  - hosts: api.example.com\n    allow_origins: '*'\n")
-    assert decide(request(origins=()), star) is None  # '*' answers the same whatever the Origin
 
 
 def test_refusals_vary_on_origin():
@@ -286,3 +284,17 @@ def test_paths_are_matched_after_resolving_dot_segments():
     public = rules("rules:\n  - hosts: api.example.com\n    paths: ['/public/**']\n")
     assert decide(request(url="https://api.example.com/public/a/..%2F..%2Fprivate/x"), public).action == "untouched"
     assert decide(request(url="https://api.example.com/public/a/../b"), public).action == "allowed"
+
+
+def test_a_star_rule_answers_requests_without_origin_with_star_too():
+    """A cached copy of a response to an <img> or a navigation is handed to a later fetch(): it must carry
+    what the fetch needs (shown in Chromium: tests/e2e/test_browser.py)."""
+    star = rules("rules:\n  - hosts: api.example.com\n    allow_origins: '*'\n    expose_headers: [x-total]\n")
+    for origins in ((), ("https://api.example.com",)):
+        decision = decide(request(origins=origins), star)
+        assert decision.action == "not cors" and decision.vary == ()
+        assert decision.headers == (("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "x-total"))
+    with_credentials = rules(
+        "rules:\n  - hosts: api.example.com\n    allow_origins: '*'\n    allow_credentials: true\n"
+    )
+    assert decide(request(origins=()), with_credentials).headers == ()  # it reflects: Vary: Origin instead

@@ -5,8 +5,6 @@ answers 405) through the proxy. Each case asserts what the page's fetch() sees, 
 each blocked case that Chromium's console message is the one the addon's log predicted.
 """
 
-import time
-
 import pytest
 from support.browser import Page, PageServer, launch, require_chromium
 from support.proxy import Mitmdump
@@ -111,7 +109,10 @@ def api_url(servers, path, host="127.0.0.1", which="api"):
     return f"{scheme}://{host}:{servers[which].port}{path}{separator}n={next(_counter)}"
 
 
-def preflights_for(proxy, url):
+def preflights_for(proxy, url, method, calls=1):
+    """How many preflights the proxy logged for `url`, counted once the `calls` calls themselves are logged
+    (a call's line comes after its preflight's)."""
+    proxy.wait_for_lines(f"CORS {method} {url} from ", calls)
     return sum(
         1 for line in proxy.lines if line.startswith("[") and "CORS preflight " in line and f" {url} from " in line
     )
@@ -147,7 +148,7 @@ def test_simple_requests_succeed_without_preflight(page, proxy, servers, init):
     result = page.fetch(url, **init)
     assert result["ok"] and result["status"] == 200, result
     proxy.wait_for(f"CORS {init['method']} {url} from {page.origin}: allowed by rule 'open'")
-    assert preflights_for(proxy, url) == 0
+    assert preflights_for(proxy, url, init["method"]) == 0
 
 
 # Preflighted requests: allowed under a permissive rule, refused under a narrow one.
@@ -168,7 +169,7 @@ def test_preflighted_requests(page, proxy, servers, name, init, narrow_rule):
     url = api_url(servers, "/open/items")
     result = page.fetch(url, **init)
     assert result["ok"] and result["status"] == 200, result
-    assert preflights_for(proxy, url) == 1
+    assert preflights_for(proxy, url, init["method"]) == 1
     proxy.wait_for(f"CORS preflight {init['method']} {url} from {page.origin}: answered 204 by rule 'open'")
 
     url = api_url(servers, f"/{narrow_rule}/items")
@@ -362,8 +363,7 @@ def test_preflight_cache_follows_max_age(page, proxy, servers, path, expected):
     url = api_url(servers, path)
     for _ in range(2):
         assert page.fetch(url, method="PUT", body="x")["ok"]
-    time.sleep(0.3)
-    assert preflights_for(proxy, url) == expected
+    assert preflights_for(proxy, url, "PUT", calls=2) == expected
 
 
 # Still blocked, and the page sees it.
@@ -404,6 +404,7 @@ def test_https_api(page, proxy, servers):
     # addon's header names are lowercase, so mitmproxy has nothing to lowercase (and warn about).
     proxy.wait_for(f"OPTIONS {url} HTTP/2.0", after=after)
     assert proxy.wait_for("<< HTTP/2.0 204", after=after)
+    proxy.wait_for(f"CORS PUT {url} from ", after=after)  # the call after the preflight: its warnings came first
     assert not [line for line in proxy.lines[after:] if "Lowercased" in line]
 
 
@@ -489,3 +490,30 @@ def test_rules_edit_applies_while_the_browser_is_open(playwright, servers, tmp_p
         finally:
             page.close()
             chromium.close()
+
+
+# A response cached from a request without Origin, then read by fetch().
+
+LOAD_IMAGE = "url => new Promise(done => { const img = new Image(); img.onload = img.onerror = done; img.src = url; })"
+
+
+@pytest.mark.parametrize(
+    "path, fixed", [("/star/cacheable.png", True), ("/no-rule/cacheable.png", False)], ids=["star rule", "no rule"]
+)
+def test_a_response_cached_without_origin_serves_a_later_fetch_under_a_star_rule(page, proxy, servers, path, fixed):
+    """An <img> (no Origin) puts the response in Chromium's HTTP cache, and fetch() of the same URL is served
+    from that copy: without the rule's '*' on it, Chromium blocks the fetch although the API was never asked."""
+    api = servers["api"]
+    url = api_url(servers, path)
+    before = len(api.seen)
+    page.page.evaluate(LOAD_IMAGE, url)
+    result = page.fetch(url)
+    asked = [seen for seen in api.seen[before:] if url.endswith(seen[1])]
+    assert len(asked) == 1 and "Origin" not in asked[0][2], asked  # only the <img> reached the API
+    if fixed:
+        assert result["ok"] and result["status"] == 200, result
+    else:
+        assert not result["ok"] and result["console"] is not None, result
+        assert result["console"].endswith(
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        )

@@ -138,6 +138,24 @@ def test_not_cors_requests_get_only_vary_on_a_covered_host(configured):
         assert "cors" not in flow.metadata and not flow.marked and not flow.comment
 
 
+def test_a_star_rule_gives_requests_without_origin_its_star(write_rules):
+    """So a cached copy (an <img>, a navigation) serves a later fetch(): the server's own Access-Control-*
+    fields go, the rule's '*' and Expose-Headers come, and nothing is shown (it is not a CORS call)."""
+    addon = CorsAddon()
+    star = "rules:\n  - hosts: ['address:22']\n    allow_origins: '*'\n    expose_headers: [x-total]\n"
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, cors_rules=str(write_rules(star)))
+        flow = tflow.tflow(req=tutils.treq(host="address", port=22))
+        server = ((b"Content-Length", b"7"), (b"access-control-allow-origin", b"https://old.example"))
+        run(addon, flow, tutils.tresp(headers=server))
+        assert flow.response.headers.fields == (
+            (b"Content-Length", b"7"),
+            (b"Access-Control-Allow-Origin", b"*"),
+            (b"Access-Control-Expose-Headers", b"x-total"),
+        )
+        assert "cors" not in flow.metadata and not flow.marked and not flow.comment
+
+
 def test_requests_to_uncovered_hosts_are_left_byte_for_byte(configured):
     addon, _ = configured
     for flow in (tflow.tflow(req=tutils.treq(host="elsewhere", port=22)), cors_flow(host="elsewhere")):

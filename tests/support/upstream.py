@@ -8,6 +8,7 @@ Routes match the end of the path, so /any/prefix/status/401 works like /status/4
   /acao/two          sends two Access-Control-Allow-Origin headers
   /custom            sends X-Custom: 1, X-Total: 7 and Set-Cookie
   /truncated         announces a longer body than it sends, then hangs up
+  /cacheable.png     a 1x1 PNG any cache may keep for 10 minutes (Cache-Control: max-age=600, no Vary)
   /configured?status=N&h=Name:Value&pstatus=N&ph=Name:Value
                      answers with the given status and headers (p* for OPTIONS)
   anything else      200 with a JSON echo of method, path and request headers
@@ -16,6 +17,7 @@ OPTIONS always answers 405, like many real APIs.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import ssl
@@ -23,6 +25,10 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -90,6 +96,15 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b'{"partial": ')
             self.close_connection = True
+            return
+        if route.endswith("/cacheable.png"):
+            self.send_response(200)
+            for name, value in (("Content-Type", "image/png"), ("Content-Length", str(len(PNG))),
+                                ("Cache-Control", "max-age=600")):  # fmt: skip
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(PNG)
             return
         if route.endswith("/custom"):
             return self._send(200, echo, [("X-Custom", "1"), ("X-Total", "7"), ("Set-Cookie", "session=abc; Path=/")])
