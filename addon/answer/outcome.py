@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 from addon.doctor import report
 from addon.doctor.session_summary import SummaryEntry
@@ -36,10 +37,26 @@ class Outcome:
 
     def metadata(self, server_response: ServerResponse | None) -> dict[str, object]:
         """flow.metadata["cors"] for a flow whose server sent `server_response` (None: not asked): plain data,
-        a new dict each call."""
+        a new dict each call, nothing in it shared with another flow's."""
         if self.facts is None:
             return {}
-        return report.metadata(self.facts, self.summary, self.headers_set, server_response)
+        template = self._metadata_without_server_response
+        metadata = dict(template)
+        for flat in ("headers_set", "server_verdict", "browser_verdict"):  # dicts of str, bool and None
+            if template[flat] is not None:
+                metadata[flat] = dict(template[flat])
+        if self.facts.cookies is not None:  # nested lists: built again
+            metadata["cookies"] = self.facts.cookies.as_dict()
+        if server_response is not None:
+            status, fields = server_response
+            metadata["server_response"] = {"status": status, "headers": [list(field) for field in fields]}
+        return metadata
+
+    @cached_property
+    def _metadata_without_server_response(self) -> dict[str, Any]:
+        """Worked out once per Outcome (the memo hands one Outcome to many flows), copied for each."""
+        assert self.facts is not None
+        return report.metadata(self.facts, self.summary, self.headers_set, None)
 
 
 def shown_outcome(

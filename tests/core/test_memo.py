@@ -9,6 +9,7 @@ from addon.answer.outcome import Mode
 from addon.answer.respond import respond
 from addon.config.load import parse_rules
 from addon.core.request import CorsRequest
+from addon.doctor import report
 
 RULES = parse_rules(
     'rules:\n  - name: api\n    hosts: ["api.example.com"]\n    allow_origins: [http://localhost:3000]\n'
@@ -42,7 +43,22 @@ def test_metadata_is_built_for_each_flow():
         ["Date", "two"]
     ]
     one["headers_set"]["Access-Control-Allow-Origin"] = "edited"
+    one["browser_verdict"]["blocked"] = "edited"
+    one["server_verdict"]["reason"] = "edited"
     assert two["headers_set"]["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert two["browser_verdict"]["blocked"] is False and two["server_verdict"]["reason"] != "edited"
+    assert outcome.metadata(None) == report.metadata(outcome.facts, outcome.summary, outcome.headers_set, None)
+    assert two == report.metadata(outcome.facts, outcome.summary, outcome.headers_set, (200, (("Date", "two"),)))
+
+
+def test_metadata_with_cookies_is_built_for_each_flow():
+    memo = Memo(RULES)
+    cookie = [("Set-Cookie", "sid=1; SameSite=Lax")]
+    outcome = memo.respond(memo.decide(request(), lambda rule: True), 200, cookie, Mode.FIX)
+    one, two = outcome.metadata(None), outcome.metadata(None)
+    assert one["cookies"]["dropped"] and one["cookies"] == two["cookies"]
+    one["cookies"]["dropped"][0]["name"] = "edited"
+    assert two["cookies"]["dropped"][0]["name"] == "sid"
 
 
 def test_a_rule_with_a_filter_is_decided_for_each_flow():
