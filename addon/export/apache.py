@@ -71,10 +71,14 @@ def _rewrites(rule: Rule, n: int) -> list[str]:
     lines += [
         f"RewriteRule ^ - [E=CORS_PREFLIGHT_{n}:1,R={rule.preflight_status},L]",
         f"RewriteCond %{{ENV:CORS_RULE}} ={n}",
-        origin,
-        "RewriteCond %{REQUEST_METHOD}:%{HTTP:Access-Control-Request-Method} !^OPTIONS:.",
-        f"RewriteRule ^ - [E=CORS_ACTUAL_{n}:1]",
     ]
+    if rule.reflects_origin:
+        lines += [origin, "RewriteCond %{REQUEST_METHOD}:%{HTTP:Access-Control-Request-Method} !^OPTIONS:."]
+    else:  # '*' without credentials: also without Origin, so a cached copy serves a CORS request
+        lines.append(
+            'RewriteCond "%{REQUEST_METHOD}:%{HTTP:Access-Control-Request-Method}:%{HTTP:Origin}" "!^OPTIONS:[^:]+:."'
+        )
+    lines.append(f"RewriteRule ^ - [E=CORS_ACTUAL_{n}:1]")
     return lines
 
 

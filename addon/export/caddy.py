@@ -73,11 +73,7 @@ def _rule_block(rule: Rule, n: int, upstream: str) -> list[str]:
         "\t}",
         *vary,
         f"\t@cors{n}_actual {{",
-        f"\t\t{origin_ok}",
-        "\t\tnot {",
-        "\t\t\tmethod OPTIONS",
-        "\t\t\theader Access-Control-Request-Method *",
-        "\t\t}",
+        *_actual_matcher(rule, origin_ok),
         "\t}",
         f"\theader @cors{n}_actual {{",
         *[f"\t\t{line}" for line in actual],
@@ -89,3 +85,13 @@ def _rule_block(rule: Rule, n: int, upstream: str) -> list[str]:
         "}",
     ]
     return lines
+
+
+def _actual_matcher(rule: Rule, origin_ok: str) -> list[str]:
+    """Every request but a preflight, from an allowed origin; for a '*' rule without credentials, also
+    without Origin (a cached copy must serve a CORS request)."""
+    if not rule.reflects_origin:
+        return ["\t\tnot {", "\t\t\tmethod OPTIONS", "\t\t\theader Access-Control-Request-Method *",
+                "\t\t\theader Origin *", "\t\t}"]  # fmt: skip
+    return [f"\t\t{origin_ok}", "\t\tnot {", "\t\t\tmethod OPTIONS", "\t\t\theader Access-Control-Request-Method *",
+            "\t\t}"]  # fmt: skip

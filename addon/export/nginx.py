@@ -50,6 +50,8 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
     lines.append(f"map $http_origin $cors_origin_ok_{n} {{")
     if star:
         lines.append('    "~^.+$" 1;')
+        if not rule.allow_credentials:  # without Origin too: a cached copy must serve a CORS request
+            lines.append('    "" 2;')
     else:
         lines += [f"    {quote('~' + origin_regex(p))} 1;" for p in rule.allow_origins or ()]
         lines += [f"    {quote('~' + regex)} 1;" for regex in origin_regexes(rule)]
@@ -71,6 +73,7 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
         '    "~^1\\|OPTIONS\\|.+\\|1\\|1\\|1$" preflight;',
         '    "~^1\\|OPTIONS\\|.+\\|" refused;',
         '    "~^1\\|" actual;',
+        '    "~^2\\|" actual;',
         '    default "";',
         "}",
     ]

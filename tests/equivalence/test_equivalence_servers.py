@@ -162,3 +162,39 @@ def test_methods_are_compared_byte_for_byte_as_by_the_addon(fronts, command):
     port = free_port()
     with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
         assert answered_methods(base) == with_addon
+
+
+STAR_PROBES = [
+    ("'*' rule, no Origin", "GET", "/star/items", {}),
+    ("'*' rule, OPTIONS without Origin", "OPTIONS", "/star/items", {"Access-Control-Request-Method": "PUT"}),
+    ("'*' rule, same-origin", "GET", "/star/items", {"Origin": "SELF"}),
+    ("origin-naming rule, no Origin", "GET", "/open/items", {}),
+]
+
+
+def access_control_without_origin(base):
+    """The Access-Control-* a cache would keep from responses to requests that are not CORS requests."""
+    port = int(base.rsplit(":", 1)[1])
+    found = {}
+    for name, method, path, headers in STAR_PROBES:
+        headers = {k: base if v == "SELF" else v for k, v in headers.items()}
+        reply = send(method, base + path, headers, port=port)
+        found[name] = sorted((k.lower(), v) for k, v in reply.headers if k.lower().startswith("access-control-"))
+    return found
+
+
+@SERVERS
+def test_a_star_rule_answers_requests_without_origin_as_the_addon_does(fronts, command):
+    """So a response cached from an <img> or a navigation serves a later fetch() (shown in Chromium in
+    tests/e2e/test_browser.py)."""
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    rules = fronts["folder"] / "star-rules.yaml"
+    rules.write_text(rules_text)
+    reverse = ("--mode", f"reverse:{upstream(fronts)}", "--set", f"cors_rules={rules}")
+    with Mitmdump(fronts["folder"], *reverse) as proxy:
+        with_addon = access_control_without_origin(f"http://127.0.0.1:{proxy.port}")
+    star = [("access-control-allow-origin", "*"), ("access-control-expose-headers", "*")]
+    assert with_addon == {name: star for name, *_ in STAR_PROBES[:3]} | {"origin-naming rule, no Origin": []}
+    port = free_port()
+    with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
+        assert access_control_without_origin(base) == with_addon
