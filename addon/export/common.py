@@ -100,9 +100,22 @@ def actual_fields(rule: Rule, request_origin: str) -> list[tuple[str, str]]:
     return actual_answer(rule, request_origin)[0]
 
 
-def lost_in(rule: Rule, target: str, *, reflects_methods: bool, private_network: bool) -> list[str]:
+def star_without_origin_note(rule: Rule, target: str) -> list[str]:
+    """For a target that answers only requests with an Origin: what that costs a '*' rule without credentials."""
+    if rule.reflects_origin:
+        return []
+    return [
+        f"'*' without credentials: {target} sends no Access-Control-Allow-Origin to a request without Origin, "
+        "where the addon sends '*'; a response cached from an <img> or a navigation then fails a later "
+        "fetch(). Send Vary: Origin (or Cache-Control: no-store) on these paths."
+    ]
+
+
+def lost_in(
+    rule: Rule, target: str, *, reflects_methods: bool, private_network: bool, star_without_origin: bool = True
+) -> list[str]:
     """What `target` cannot express of the rule, for the export's comments."""
-    notes = []
+    notes = [] if star_without_origin else star_without_origin_note(rule, target)
     if rule.filter_text is not None:
         notes.append(
             f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request on its paths."

@@ -35,7 +35,7 @@ def export_go(rules: RuleSet) -> str:
         "var corsRules = []corsRule{",
     ]
     for rule in rules.rules:
-        notes = lost_in(rule, "rs/cors", reflects_methods=False, private_network=False)
+        notes = lost_in(rule, "rs/cors", reflects_methods=False, private_network=False, star_without_origin=False)
         out += [f"\t// rule '{rule.name}' (rules.yaml line {rule.line})", *[f"\t// {note}" for note in notes]]
         out += [f"\t{{regexp.MustCompile({json.dumps(path_regex(rule))}), cors.New(cors.Options{{"]
         out += [f"\t\t{line}" for line in _options(rule)]

@@ -39,7 +39,7 @@ def export_rack(rules: RuleSet) -> str:
         "CORS_RULES = proc do",
     ]
     for n, rule in enumerate(rules.rules):
-        notes = lost_in(rule, "rack-cors", reflects_methods=False, private_network=False)
+        notes = lost_in(rule, "rack-cors", reflects_methods=False, private_network=False, star_without_origin=False)
         if rule.allow_origins is None:
             # rack-cors refuses '*' with credentials; a block that accepts every origin reflects it instead.
             origins = "origins { |_source, _env| true }" if rule.allow_credentials else 'origins "*"'

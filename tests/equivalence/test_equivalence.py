@@ -11,12 +11,14 @@ from support.equivalence import (
     DJANGO_RULES,
     EXPRESS_CASES,
     NGINX_RULES,
+    STAR_WITHOUT_ORIGIN,
     STARLETTE_CASES,
     STARLETTE_RULES,
     addon_outcomes,
     assert_mutation_caught,
     differences,
     exported_outcomes,
+    star_without_origin,
     uvicorn,
 )
 from support.proxy import APPS
@@ -68,6 +70,9 @@ def test_express_export_behaves_like_the_addon(fronts):
     assert with_addon["credentials allowed"][0] == "ok" and with_addon["unlisted header"] == ("blocked",)
     assert differences(with_addon, run(rules_text, EXPRESS_CASES)) == {}
     assert_mutation_caught(with_addon, run, rules_text, EXPRESS_CASES)
+    command = lambda port, exported: ["node", str(APPS / "express" / "app.js"), str(port), str(exported)]  # noqa: E731
+    star = star_without_origin(fronts, export_express, rules_text, command, "cors-rules.js")
+    assert star == STAR_WITHOUT_ORIGIN  # the cors package sends a static '*' origin on every response
 
 
 def test_django_export_behaves_like_the_addon(fronts):

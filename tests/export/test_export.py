@@ -325,3 +325,22 @@ def test_rack_cors_allows_exactly_the_listed_app_origins(tmp_path):
     got = result.stdout.splitlines()
     for (origin, allowed), answer in zip(APP_ORIGIN_CASES, got, strict=True):
         assert (answer == f'"{origin}"') is allowed, (origin, answer)
+
+
+STAR = "rules:\n  - name: star\n    hosts: [api.example.com]\n    allow_origins: '*'\n"
+
+
+@pytest.mark.parametrize(
+    "export, says_it",
+    [("export_go", True), ("export_rack", True), ("export_starlette", True), ("export_fastapi", True),
+     ("export_express", False), ("export_fastify", False), ("export_flask", False), ("export_nginx", False),
+     ("export_caddy", False), ("export_apache", False), ("export_django", False)],
+)  # fmt: skip
+def test_exports_whose_library_cannot_answer_without_origin_say_what_that_costs(export, says_it):
+    """Shown with the libraries themselves in tests/equivalence/ (django-cors-headers sends Vary: Origin)."""
+    import addon.export
+
+    text = getattr(addon.export, export)(parse_rules(STAR))
+    assert ("sends no Access-Control-Allow-Origin to a request without Origin" in text) is says_it
+    credentials = STAR + "    allow_credentials: true\n"
+    assert "to a request without Origin" not in getattr(addon.export, export)(parse_rules(credentials))

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from addon.config.load import parse_rules
 from support.browser import Page
+from support.http_client import send
 from support.net import free_port, wait_port
 from support.proxy import APPS, Mitmdump
 
@@ -234,3 +235,18 @@ def httpd_conf(folder, exported):
         + f"Mutex file:{folder}\nUser www-data\nGroup www-data\nInclude {exported}\n"
     )
     return config
+
+
+# What a '*' rule without credentials gives a request without Origin (the addon: tests/core/test_policy.py),
+# so that a response cached from an <img> or a navigation serves a later fetch().
+STAR_WITHOUT_ORIGIN = [("access-control-allow-origin", "*"), ("access-control-expose-headers", "*")]
+
+
+def star_without_origin(fronts, export, rules_text, command, name, env_var=None):
+    """The Access-Control-* fields the export answers GET /star/items without Origin with."""
+    exported, port = fronts["folder"] / name, free_port()
+    exported.write_text(export(parse_rules(rules_text)))
+    env = {env_var: str(exported)} if env_var else None
+    with serving(fronts, command(port, exported), port, env):
+        reply = send("GET", "/star/items", {}, port=port)  # origin-form, as a browser sends it to a server
+    return sorted((k.lower(), v) for k, v in reply.headers if k.lower().startswith("access-control-"))
