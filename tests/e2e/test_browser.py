@@ -494,8 +494,6 @@ def test_rules_edit_applies_while_the_browser_is_open(playwright, servers, tmp_p
 
 # A response cached from a request without Origin, then read by fetch().
 
-LOAD_IMAGE = "url => new Promise(done => { const img = new Image(); img.onload = img.onerror = done; img.src = url; })"
-
 
 @pytest.mark.parametrize(
     "path, fixed", [("/star/cacheable.png", True), ("/no-rule/cacheable.png", False)], ids=["star rule", "no rule"]
@@ -506,7 +504,7 @@ def test_a_response_cached_without_origin_serves_a_later_fetch_under_a_star_rule
     api = servers["api"]
     url = api_url(servers, path)
     before = len(api.seen)
-    page.page.evaluate(LOAD_IMAGE, url)
+    page.load_image(url)
     result = page.fetch(url)
     asked = [seen for seen in api.seen[before:] if url.endswith(seen[1])]
     assert len(asked) == 1 and "Origin" not in asked[0][2], asked  # only the <img> reached the API

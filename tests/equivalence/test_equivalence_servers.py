@@ -13,6 +13,7 @@ from support.equivalence import (
     assert_mutation_caught,
     differences,
     httpd_conf,
+    image_then_fetch,
     nginx_conf,
     server_outcomes,
     serving,
@@ -198,3 +199,15 @@ def test_a_star_rule_answers_requests_without_origin_as_the_addon_does(fronts, c
     port = free_port()
     with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
         assert access_control_without_origin(base) == with_addon
+
+
+@SERVERS
+def test_a_star_rule_s_cached_answer_serves_a_later_fetch_in_chromium(fronts, command):
+    """The cache case of tests/e2e/test_browser.py against each server's export: an <img> puts the
+    response in Chromium's cache, and the fetch() served from it passes. Under a rule that names the
+    origin, Vary: Origin keeps the cached copy from the fetch(), which asks the API again."""
+    rules_text = NGINX_RULES.format(api=fronts["api"].port)
+    port = free_port()
+    with serving(fronts, command(fronts, rules_text, port), port, caddy_env(fronts)) as base:
+        assert image_then_fetch(fronts, f"{base}/star/cacheable.png?n={port}") == (True, 1)
+        assert image_then_fetch(fronts, f"{base}/open/cacheable.png?n={port}") == (True, 2)

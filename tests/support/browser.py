@@ -90,6 +90,9 @@ def launch(playwright, proxy_port: int | None = None, *extra: str):
     return playwright.chromium.launch(executable_path=require_chromium(), args=args + list(extra))
 
 
+LOAD_IMAGE = "url => new Promise(done => { const img = new Image(); img.onload = img.onerror = done; img.src = url; })"
+
+
 class Page:
     """One browser page at a page origin; `fetch` reports what the page sees and the console said."""
 
@@ -115,6 +118,10 @@ class Page:
                 else:
                     time.sleep(0.05)
         return result
+
+    def load_image(self, url: str) -> None:
+        """An <img> of `url`: a request without Origin whose response Chromium's HTTP cache keeps."""
+        self.page.evaluate(LOAD_IMAGE, url)
 
     def close(self):
         self.context.close()

@@ -250,3 +250,18 @@ def star_without_origin(fronts, export, rules_text, command, name, env_var=None)
     with serving(fronts, command(port, exported), port, env):
         reply = send("GET", "/star/items", {}, port=port)  # origin-form, as a browser sends it to a server
     return sorted((k.lower(), v) for k, v in reply.headers if k.lower().startswith("access-control-"))
+
+
+def image_then_fetch(fronts, url):
+    """An <img> of `url`, then fetch() of it from the page origin: what the page sees, and how many of the
+    two reached the API (1: the fetch was served from Chromium's HTTP cache)."""
+    api = fronts["api"]
+    before = len(api.seen)
+    page = Page(fronts["chromium"], fronts["page_origin"])
+    try:
+        page.load_image(url)
+        result = page.fetch(url)
+    finally:
+        page.close()
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    return result["ok"], len([seen for seen in api.seen[before:] if seen[1] == path])
