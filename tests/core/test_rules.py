@@ -4,6 +4,7 @@ import sys
 import textwrap
 
 import pytest
+from support.cases import BILLION_LAUGHS
 
 from addon.config import yamlsource
 from addon.config.load import RulesError, load_rules, parse_rules
@@ -313,22 +314,6 @@ def test_methods_keep_their_case_except_the_standard_ones():
     assert result.rules[0].allow_methods == {"GET", "bar", "method1", "patch"}
     assert result.rules[0].allow_methods_value == "GET, bar, method1, patch"
     assert len(result.warnings) == 1 and "'patch' is compared byte for byte" in result.warnings[0]
-
-
-BILLION_LAUGHS = """\
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-rules:
-  - hosts: [a.com]
-    allow_origins: *i
-"""
 
 
 @pytest.mark.parametrize("backend", ["pyyaml", "ruamel"])

@@ -1,6 +1,7 @@
 """The verdict engine: each failure kind with Chromium's exact text, and WPT's tables."""
 
 import pytest
+from support.cases import ORIGIN_CASES, PREFLIGHT_MORE, PREFLIGHT_STAR, origin_headers
 
 from addon.doctor.verdict import Exchange, verdict
 
@@ -154,98 +155,12 @@ def test_passes():
     assert not verdict(preflight([ACAO, ("Access-Control-Allow-Methods", "PUT")])).blocked
 
 
-# web-platform-tests fetch/api/cors/cors-preflight-star.any.js, its ten cases:
-# (succeeds, credentials, Allow-Methods, Allow-Headers, method used, headers used)
-PREFLIGHT_STAR = [
-    (True, False, "get", "x-test", "GET", ["x-test"]),
-    (True, False, "*", "x-test", "SUPER", ["x-test"]),
-    (True, False, "*", "*", "OK", ["x-test"]),
-    (False, True, "*", "*", "OK", ["x-test"]),
-    (False, True, "*", "", "PUT", []),
-    (True, True, "PUT", "*", "PUT", []),
-    (False, True, "get", "*", "GET", ["x-test"]),
-    (False, True, "*", "*", "GET", ["x-test"]),
-    (True, True, "*", "*", "*", ["*"]),
-    (False, True, "put", "*", "PUT", []),
-]
-# More of the same kind: lowercase custom methods are sent as written.
-PREFLIGHT_MORE = [
-    (True, True, "get", "x-test", "GET", ["x-test"]),
-    (True, False, "patch", "", "patch", []),
-    (False, False, "patch", "", "PATCH", []),
-]
-
-
 @pytest.mark.parametrize("succeeds, credentials, methods, headers, method, used", PREFLIGHT_STAR + PREFLIGHT_MORE)
 def test_wpt_cors_preflight_star(succeeds, credentials, methods, headers, method, used):
     response = [ACAO, ("Access-Control-Allow-Methods", methods), ("Access-Control-Allow-Headers", headers)]
     if credentials:
         response.append(("Access-Control-Allow-Credentials", "true"))
     assert verdict(preflight(response, method=method, requested=used, credentials=credentials)).blocked is not succeeds
-
-
-# web-platform-tests cors/origin.htm: Access-Control-Allow-Origin values ({o}: the page's origin,
-# {h}: its host:port), each one header unless a tuple (two headers), and whether it passes.
-ORIGIN_CASES = [
-    ("*", True),
-    (" *  ", True),
-    ("\t*", True),
-    ("{o}", True),
-    (" {o}", True),
-    (" {o}   \t ", True),
-    ("\t{o}", True),
-    ("http://sub.{h}", False),
-    ("//{h}", False),
-    ("://{h}", False),
-    ("ftp://{h}", False),
-    ("http:://{h}", False),
-    ("http:/{h}", False),
-    ("http:{h}", False),
-    ("{h}", False),
-    ("{o}?", False),
-    ("{o}/", False),
-    ("{o} /", False),
-    ("{o}#", False),
-    ("{o}%23", False),
-    ("{o}:80", False),
-    ("{o}, *", False),
-    ("{o}\0", False),
-    ("{O}", False),
-    ("HTTP://{h}", False),
-    ("-", False),
-    ("**", False),
-    ("\0*", False),
-    ("*\0", False),
-    ("'*'", False),
-    ('"*"', False),
-    ("* *", False),
-    ("* null", False),
-    ("*http://*", False),
-    ("*{o}", False),
-    ("* {o}", False),
-    ("*, {o}", False),
-    ("\0{o}", False),
-    ("null {o}", False),
-    ("http://example.net", False),
-    ("null", False),
-    ("null *", False),
-    ("", False),
-    ("{o}/page.html", False),
-    ("*.{h}", False),
-    ("http://*.{h}", False),
-    (("", "*"), False),
-    (("*", ""), False),
-    (("*", "*"), False),
-    (("", "{o}"), False),
-    (("*", "{o}"), False),
-    (("{o}", "{o}"), False),
-]
-
-
-def origin_headers(value, origin):
-    host = origin.split("://", 1)[1]
-    values = value if isinstance(value, tuple) else (value,)
-    return [("Access-Control-Allow-Origin", v.format(o=origin, O=origin.upper(), h=host)) for v in values]
 
 
 @pytest.mark.parametrize("value, passes", ORIGIN_CASES)

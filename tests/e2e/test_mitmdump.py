@@ -262,7 +262,7 @@ def test_a_streamed_forwarded_preflight_is_repaired_on_the_wire(upstream, tmp_pa
 def test_a_hostile_rules_file_is_refused_while_the_proxy_serves(upstream, tmp_path):
     """A "billion laughs" edit of rules.yaml: refused with its line, the last good rules stay in force,
     and requests are answered all the while."""
-    from test_rules import BILLION_LAUGHS
+    from support.cases import BILLION_LAUGHS
 
     rules = tmp_path / "rules.yaml"
     rules.write_text(rules_text(upstream.port))

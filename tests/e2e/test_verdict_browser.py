@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 from support.browser import Page, PageServer, launch, require_chromium
+from support.cases import ORIGIN_CASES, PREFLIGHT_MORE, PREFLIGHT_STAR, origin_headers
 from support.upstream import Upstream
-from test_verdict import ORIGIN_CASES, PREFLIGHT_MORE, PREFLIGHT_STAR, origin_headers
 
 from addon.doctor.verdict import Exchange, verdict
 
