@@ -1,9 +1,10 @@
 """The fields of one rule in rules.yaml, as a table: name, what YAML may hold, default, and the parser.
 
 Adding a field to rules.yaml is one entry in FIELD_TABLE (and, if it warns, one entry in CHECKS):
-`parse_rule` (addon/config/rule_entry.py) applies the table, so the field's value reaches
-`Rule.<name>` (addon/core/rule.py) with no other change. A parser returns the value, or a
-`Warned` value, or raises ValueError (FieldErrors for several) with the message the user reads.
+`parse_rule` (addon/config/rule_entry.py) applies the table, and the field's value reaches the
+attribute of the same name on `Rule` (addon/core/rule.py, where the field gets its line). A
+parser returns the value, or a `Warned` value, or raises ValueError (FieldErrors for several)
+with the message the user reads (docs/architecture.md, "Where to add").
 """
 
 from __future__ import annotations

@@ -32,7 +32,9 @@ def parse_rule(
         if key not in FIELDS:
             problems.error(at(key), label, key, "unknown field" + suggest(key, FIELDS))
     values: Values = {}
-    for field in FIELD_TABLE[1:]:
+    for field in FIELD_TABLE:
+        if field.name == "name":
+            continue  # read above: it names the rule in every other message
         values[field.name] = field.default
         if field.name not in item:
             if field.missing:
