@@ -133,11 +133,12 @@ def logged(setup: Setup, method: str, url: str) -> str:
     return line.split(f"/{tail} from ", 1)[1]
 
 
-def lines_about(setup: Setup, url: str) -> list[str]:
-    """The addon's lines about the call, read once mitmdump has printed the flow itself (after them)."""
+def lines_about(setup: Setup, url: str, after: int, flows: int = 1) -> list[str]:
+    """The addon's lines about the call, read once mitmdump has printed the "<<" line of each of the `flows`
+    flows made since the log index `after` (it prints one when a response is done, after every hook)."""
     tail = url.split("://", 1)[1].split("/", 1)[1]
-    setup.proxy.wait_for(f"/{tail} HTTP/")
-    return [line for line in setup.proxy.lines if f"/{tail} " in line and "CORS" in line]
+    setup.proxy.wait_for_lines("<< ", flows, after=after)
+    return [line for line in setup.proxy.lines[after:] if f"/{tail} " in line and "CORS" in line]
 
 
 def sent_back(page: CookiePage, base: str, path: str) -> str | None:
@@ -236,6 +237,7 @@ def test_same_site_and_same_origin_responses_are_untouched_and_keep_their_cookie
     setup = world[which]
     page = opened(setup)
     url = setting(setup.base, "/rewrite", *ORDINARY)
+    mark = len(setup.proxy.lines)
     result = page.fetch(url, credentials="include", method="POST", body="login")
     assert result["ok"], result
     assert page.set_cookie_received(url) == ORDINARY, "rewrite_cookies left them byte for byte"
@@ -243,7 +245,7 @@ def test_same_site_and_same_origin_responses_are_untouched_and_keep_their_cookie
     assert not page.blocked, page.blocked
     cookie = sent_back(page, setup.base, "/rewrite") or ""
     assert all(c.split(";")[0] in cookie for c in ORDINARY), cookie
-    assert not [line for line in lines_about(setup, url) if "rewritten" in line or "drop" in line]
+    assert not [line for line in lines_about(setup, url, mark, flows=2) if "rewritten" in line or "drop" in line]
 
 
 def test_same_site_none_without_secure_is_dropped_on_a_same_site_call_too_and_named(world, opened):
@@ -264,6 +266,7 @@ def test_uncovered_host_is_untouched(world, opened):
     setup = world["http"]
     page = opened(setup)
     url = setting(f"http://127.0.0.1:{world['uncovered'].port}", "/rewrite", *VARIANTS)
+    mark = len(setup.proxy.lines)
     assert page.fetch(url, credentials="include", mode="no-cors")["ok"]
     assert page.set_cookie_received(url) == VARIANTS
-    assert not lines_about(setup, url)
+    assert not lines_about(setup, url, mark)
