@@ -57,7 +57,7 @@ def _not_cors(decision: Decision, status: int, headers: Fields, mode: Mode) -> O
     vary = _merged_vary(headers, decision)
     removed = {"vary"} if vary else set()
     if decision.headers:
-        removed |= {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
+        removed |= _access_control_names(headers)
     added = (*decision.headers, *_vary_field(vary))
     return Outcome(facts=None, status=status, remove=tuple(sorted(removed)), add=added)
 
@@ -86,7 +86,7 @@ def _fixed(decision: Decision, status: int, headers: Fields) -> Outcome:
     cookies, cookie_fields = examine(decision.request, list(headers), decision.rewrite_cookies)
     written = cors_headers(decision, headers)
     vary = _merged_vary(headers, decision)
-    dropped = {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
+    dropped = _access_control_names(headers)
     if vary is not None:
         dropped.add("vary")
     added = (*written, *_vary_field(vary))
@@ -155,6 +155,11 @@ def cors_headers(decision: Decision, headers: Fields) -> tuple[tuple[str, str], 
     ]
     exposed = ", ".join(dict.fromkeys(names))
     return (*decision.headers, *([("Access-Control-Expose-Headers", exposed)] if exposed else []))
+
+
+def _access_control_names(headers: Fields) -> set[str]:
+    """The lowercase names of the server's own Access-Control-* fields: a rule's answer replaces them."""
+    return {name.lower() for name, _ in headers if name.lower().startswith("access-control-")}
 
 
 def _merged_vary(headers: Fields, decision: Decision) -> str | None:
