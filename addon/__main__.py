@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         "explain", help="explain the cross-origin calls of a HAR or mitmproxy flow file"
     )
     explain_parser.add_argument("file")
+    explain_parser.add_argument("--blocked", action="store_true", help="list only the calls that do not pass")
+    explain_parser.add_argument("--json", action="store_true", help="the summary and every call as JSON")
     export = commands.add_parser("export", help="print rules.yaml as server configuration")
     export.add_argument("target", choices=sorted(EXPORTERS))
     export.add_argument("rules", nargs="?", default="rules.yaml")
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "init":
         return init(Path("rules.yaml"))
     if args.command == "explain":
-        return explain(args.file)
+        return explain(args.file, args.blocked, args.json)
     try:
         rules = load_rules(args.rules)
     except RulesError as e:
@@ -59,8 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def explain(path: str) -> int:
-    from addon.doctor.offline import UnreadableFile, explain_file
+def explain(path: str, blocked_only: bool = False, as_json: bool = False) -> int:
+    """0: no call is blocked; 1: a call is blocked (or failed with no response to tell why); 2: unreadable."""
+    import json
+
+    from addon.doctor import file_report
+    from addon.doctor.offline import UnreadableFile, explain_file, judge_calls
     from addon.mitm.flowfile import read_file
 
     try:
@@ -68,9 +74,13 @@ def explain(path: str) -> int:
     except (OSError, UnreadableFile) as e:
         print(f"{path}: cannot explain: {e}", file=sys.stderr)
         return 2
-    lines = list(explain_file(calls))
-    print("\n".join(lines) if lines else f"{path}: no cross-origin calls in it")
-    return 0
+    judged = [j for _, j in judge_calls(calls)]
+    if as_json:
+        print(json.dumps(file_report.as_json(judged), indent=2))
+    else:
+        lines = list(explain_file(calls, blocked_only))
+        print("\n".join(lines) if lines else f"{path}: no cross-origin calls in it")
+    return 1 if any(j.outcome in file_report.FINDINGS for j in judged) else 0
 
 
 def init(path: Path) -> int:

@@ -6,15 +6,17 @@ the blocked ones. Where the file lacks what a verdict needs, it says so; it neve
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from addon.core.patterns import DEFAULT_PORTS, parse_origin, serialize_origin
 from addon.core.request import CorsRequest, read_request
 from addon.doctor.cookies import examine
-from addon.doctor.exchange import Judgement
+from addon.doctor.file_report import CORS_FAILURE, Judged, needs_preflight, summary_lines
 from addon.doctor.judge import credentials_modes, judge
+from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK
 from addon.doctor.stack import permanent_fix
 from addon.doctor.suggest import observed_call, suggest_rules
 
@@ -34,11 +36,11 @@ class Recorded:
     request_headers: Fields
     status: int  # 0 or less: no response recorded (Playwright: -1 for a blocked call)
     response_headers: Fields
-    error: str = ""  # Chromium's _error, e.g. net::ERR_FAILED
+    error: str = ""  # the browser's network error: DevTools' _error, Playwright's _failureText (net::ERR_FAILED)
 
 
 def read_har(text: str) -> list[Recorded]:
-    """The entries of a HAR, with the fields mitmproxy's HAR reader drops (_error)."""
+    """The entries of a HAR, with the fields mitmproxy's HAR reader drops (_error, _failureText)."""
     try:
         entries = json.loads(text)["log"]["entries"]
         return [
@@ -48,12 +50,17 @@ def read_har(text: str) -> list[Recorded]:
                 [(h["name"], h["value"]) for h in e["request"].get("headers", [])],
                 int(e.get("response", {}).get("status", 0) or 0),
                 [(h["name"], h["value"]) for h in e.get("response", {}).get("headers", [])],
-                str(e.get("_error") or e.get("response", {}).get("_error") or ""),
+                _error(e),
             )
             for e in entries
         ]
     except (ValueError, KeyError, TypeError) as e:
         raise UnreadableFile(f"not a HAR file ({type(e).__name__}: {e})") from None
+
+
+def _error(entry: dict[str, Any]) -> str:
+    response = entry.get("response", {})
+    return str(entry.get("_error") or response.get("_error") or response.get("_failureText") or "")
 
 
 def _header(fields: Fields, name: str) -> str | None:
@@ -95,8 +102,10 @@ def _answered(call: Recorded) -> bool:
     return call.status > 0 and bool(call.response_headers)
 
 
-def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
-    """What a call without response headers allows one to say: its preflight's verdict, where the file has it."""
+def _unanswered(call: Recorded, judged: Judged) -> str:
+    """What a call without response headers allows one to say: its preflight's verdict, where the file has it,
+    or that it needed one the file does not hold."""
+    preflight = judged.preflight
     error = f" ({call.error})" if call.error else ""
     if preflight is not None and preflight.blocked:
         return (
@@ -113,6 +122,20 @@ def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
             f"  the file has no response headers for it (status {call.status}{error}) although its preflight "
             "passes: the browser blocked it for a reason this file does not show"
         )
+    if judged.needs_preflight:
+        return (
+            f"  the file has no response headers for it (status {call.status}{error}): this {call.method} needed "
+            f"a preflight ({judged.needs_preflight}), and the file holds none (Playwright does not record "
+            "preflights). Record with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see why."
+        )
+    if call.error == CORS_FAILURE:
+        return (
+            f"  blocked by the browser (status {call.status}{error}), and the file has no response headers for it: "
+            "which check failed cannot be told from it. Record with DevTools' 'Save all as HAR', or through the "
+            "proxy (mitmdump -w), to see why."
+        )
+    if call.error:
+        return f"  no answer (status {call.status}{error}): the request failed on the network; not a CORS block"
     return (
         f"  the file has no response headers for it (status {call.status}{error}): the browser did not "
         "hand them over, which happens when it blocks a call. Why cannot be told from this file: record "
@@ -120,48 +143,93 @@ def _unanswered(call: Recorded, preflight: Judgement | None) -> str:
     )
 
 
-def explain_file(calls: list[Recorded]) -> Iterator[str]:
-    blocked = []
-    judged = []  # each cross-origin call once, with its verdicts where the file has its response
+def judge_calls(calls: list[Recorded]) -> list[tuple[Recorded, Judged]]:
+    """Each cross-origin call once, with its verdicts where the file has its response (and its preflight's:
+    DevTools' export keeps preflights as entries of their own, not always before their call)."""
+    found = []
     for call in calls:
-        found = cors_request(call)
-        if found is not None:
-            request, note = found
+        read = cors_request(call)
+        if read is not None:
+            request, note = read
             verdicts = judge(request, call.status, call.response_headers) if _answered(call) else None
-            judged.append((call, request, note, verdicts))
-    # DevTools' export keeps preflights as entries of their own, not always before their call.
+            found.append((call, request, note, verdicts))
     preflights = {
         (request.request_method, call.url, request.origin): judgement
-        for call, request, _, judgement in judged
+        for call, request, _, judgement in found
         if request.is_preflight and request.request_method and judgement is not None
     }
-    for call, request, note, judgement in judged:
-        what = f"preflight for {request.request_method}" if request.is_preflight else request.method
-        yield f"{what} {request.url} from {request.origin}{note}"
-        if judgement is None:
-            yield _unanswered(call, preflights.get((request.method, call.url, request.origin)))
+    return [
+        (
+            call,
+            Judged(
+                method=call.method,
+                url=call.url,
+                status=call.status,
+                error=call.error,
+                request=request,
+                note=note,
+                judgement=judgement,
+                preflight=None if judgement else preflights.get((request.method, call.url, request.origin)),
+                needs_preflight="" if request.is_preflight else needs_preflight(call.method, call.request_headers),
+            ),
+        )
+        for call, request, note, judgement in found
+    ]
+
+
+def saved_call_line(call: Recorded, preflights: Sequence[Recorded] = ()) -> tuple[str, str] | None:
+    """`mitmdump -nr FILE` in audit mode: the log line and mark for a saved cross-origin call without
+    response headers, told by its preflight among `preflights` where the file had one; None for other calls."""
+    judged = judge_calls([*preflights, call])
+    if not judged or judged[-1][0] is not call or judged[-1][1].judgement is not None:
+        return None
+    request, found = judged[-1][1].request, judged[-1][1]
+    line = f"CORS {request.method} {request.url} from {request.origin}{found.note}: {_unanswered(call, found).strip()}"
+    return line, DEPENDS_MARK if found.outcome == "blocked with credentials" else BLOCKED_MARK
+
+
+def explain_file(calls: list[Recorded], blocked_only: bool = False) -> Iterator[str]:
+    """The summary, then each call (only those not passing, with `blocked_only`), then a rules.yaml."""
+    judged = judge_calls(calls)
+    if not judged:
+        return
+    yield from summary_lines([j for _, j in judged])
+    blocked = []
+    for call, j in judged:
+        if j.judgement is not None and j.judgement.blocking is not None:
+            blocked.append(j.request)
+        if blocked_only and j.outcome == "passes":
             continue
-        sides = dict(judgement.sides)
-        yield f"  answered {call.status}" + (f" ({call.error})" if call.error else "")
-        for mode, result in sides.items():
-            label = "" if len(sides) == 1 else "without credentials: " if mode == "omit" else "credentials 'include': "
-            if result.blocked:
-                yield f"  {label}blocked: {result.chromium}"
-                yield f"    Firefox: {result.firefox}"
-                yield f"    fix on the server: {result.fix}"
-            else:
-                yield f"  {label}passes"
-        if credentials_modes(request) != ("include",):
-            yield "  (the file does not show the credentials mode: both are judged)"
-        fix = permanent_fix(call.response_headers) if judgement.blocking is not None else None
-        if fix:
-            yield f"  {fix}"
-        cookies, _ = examine(request, call.response_headers, rewrite=False)
-        for cookie in cookies.dropped if cookies else ():
-            yield f"  cookie {cookie.name}: the browser drops it ({cookie.reason}: {cookie.words}); fix: {cookie.fix}"
-        if judgement.blocking is not None:
-            blocked.append(request)
+        yield ""
+        yield from _details(call, j)
     if blocked:
         yield ""
         yield "A rules.yaml that would unblock the blocked calls:"
         yield from suggest_rules([observed_call(request) for request in blocked]).splitlines()
+
+
+def _details(call: Recorded, judged: Judged) -> Iterator[str]:
+    request, judgement = judged.request, judged.judgement
+    what = f"preflight for {request.request_method}" if request.is_preflight else request.method
+    yield f"{what} {request.url} from {request.origin}{judged.note}"
+    if judgement is None:
+        yield _unanswered(call, judged)
+        return
+    sides = dict(judgement.sides)
+    yield f"  answered {call.status}" + (f" ({call.error})" if call.error else "")
+    for mode, result in sides.items():
+        label = "" if len(sides) == 1 else "without credentials: " if mode == "omit" else "credentials 'include': "
+        if result.blocked:
+            yield f"  {label}blocked: {result.chromium}"
+            yield f"    Firefox: {result.firefox}"
+            yield f"    fix on the server: {result.fix}"
+        else:
+            yield f"  {label}passes"
+    if credentials_modes(request) != ("include",):
+        yield "  (the file does not show the credentials mode: both are judged)"
+    fix = permanent_fix(call.response_headers) if judgement.blocking is not None else None
+    if fix:
+        yield f"  {fix}"
+    cookies, _ = examine(request, call.response_headers, rewrite=False)
+    for cookie in cookies.dropped if cookies else ():
+        yield f"  cookie {cookie.name}: the browser drops it ({cookie.reason}: {cookie.words}); fix: {cookie.fix}"

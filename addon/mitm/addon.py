@@ -14,6 +14,7 @@ import logging
 import sys
 import time
 import weakref
+from collections import deque
 from collections.abc import Sequence
 
 from mitmproxy import command, ctx, exceptions, flow, http
@@ -27,10 +28,12 @@ from addon.core.patterns import format_host
 from addon.core.policy import Action, Decision
 from addon.core.rule import Rule
 from addon.core.ruleset import RuleSet
+from addon.doctor.offline import Recorded, saved_call_line
 from addon.doctor.pending import PendingPreflights
 from addon.doctor.session_summary import SessionSummary, failure_text
 from addon.export import EXPORTERS, FRONT_EXPORTERS
 from addon.mitm import commands, flows
+from addon.mitm.flowfile import recorded_flow
 from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level
 from addon.mitm.rulesfile import RELOAD_INTERVAL, RulesFile, loaded_line
 
@@ -49,6 +52,7 @@ class CorsAddon:
         self._watcher: asyncio.Task[None] | None = None
         self.session_summary = SessionSummary()
         self.preflights = PendingPreflights()
+        self.saved_preflights: deque[Recorded] = deque(maxlen=100)  # of flows read from a file (-r), to tell calls by
         # From `request` to `responseheaders` (or `error`): what was decided, and in which mode.
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
 
@@ -164,7 +168,7 @@ class CorsAddon:
             return
         if f.live and f.response:  # another addon answered it
             return
-        if not f.live and self.mode is not Mode.AUDIT:  # saved flows (-r) are explained in audit mode, never changed
+        if not f.live and (self.mode is not Mode.AUDIT or self._explain_saved(f)):  # saved (-r): explained, not changed
             return
         cors_request = flows.read_request(f)
         if cors_request is None:
@@ -179,6 +183,22 @@ class CorsAddon:
             self._show(f, outcome, None)
         else:
             self.decisions[f] = (decision, self.mode)
+
+    def _explain_saved(self, f: http.HTTPFlow) -> bool:
+        """A saved call without response headers (a HAR's blocked call), said as `cors-addon explain` says it."""
+        call = recorded_flow(f)
+        if call.method == "OPTIONS":
+            self.saved_preflights.append(call)
+        if call.status > 0 and call.response_headers:
+            return False
+        said = saved_call_line(call, self.saved_preflights)
+        if said is None:
+            return False
+        line, mark = said
+        logger.warning(line)
+        f.comment = f"{f.comment}\n{line}" if f.comment else line
+        f.marked = mark
+        return True
 
     def responseheaders(self, f: http.HTTPFlow) -> None:
         entry = self.decisions.get(f)  # kept for `error`: a response can still break off after its headers

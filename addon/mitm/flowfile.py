@@ -8,6 +8,19 @@ from mitmproxy.exceptions import FlowReadException
 from addon.doctor.offline import Recorded, UnreadableFile, read_har
 
 
+def recorded_flow(flow: http.HTTPFlow) -> Recorded:
+    """One flow as the offline doctor reads a file's entry."""
+    response = flow.response
+    return Recorded(
+        flow.request.method,
+        flow.request.pretty_url,
+        list(flow.request.headers.items(multi=True)),
+        response.status_code if response else 0,
+        list(response.headers.items(multi=True)) if response else [],
+        flow.error.msg if flow.error else "",
+    )
+
+
 def read_flows(path: str) -> list[Recorded]:
     recorded = []
     try:
@@ -15,17 +28,7 @@ def read_flows(path: str) -> list[Recorded]:
             for flow in io.FlowReader(f).stream():
                 if not isinstance(flow, http.HTTPFlow):
                     continue
-                response = flow.response
-                recorded.append(
-                    Recorded(
-                        flow.request.method,
-                        flow.request.pretty_url,
-                        list(flow.request.headers.items(multi=True)),
-                        response.status_code if response else 0,
-                        list(response.headers.items(multi=True)) if response else [],
-                        flow.error.msg if flow.error else "",
-                    )
-                )
+                recorded.append(recorded_flow(flow))
     except (FlowReadException, ValueError) as e:
         raise UnreadableFile(f"not a HAR or mitmproxy flow file ({e})") from None
     return recorded

@@ -54,15 +54,15 @@ def require_chromium() -> str:
 
 
 class PageServer:
-    """Serves an empty page; its origin is http://localhost:PORT."""
+    """Serves a page (empty unless given `html`) at every path; its origin is http://localhost:PORT."""
 
-    def __init__(self):
+    def __init__(self, html: str = "<!doctype html><title>page</title><p>page</p>"):
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
             def do_GET(self):
-                body = b"<!doctype html><title>page</title><p>page</p>"
+                body = html.encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
                 self.send_header("Content-Length", str(len(body)))

@@ -1,0 +1,144 @@
+"""A whole recorded file at a glance (`cors-addon explain FILE`): each cross-origin call's outcome, a
+summary per origin and host grouped by the browser's reason, and the same as JSON for a CI job (pure).
+
+The JSON fields are documented in README.md ("CORS in CI"); their names are kept stable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from addon.core.request import CorsRequest
+from addon.doctor.exchange import Judgement, Verdict
+
+Outcome = Literal["passes", "blocked", "blocked with credentials", "failed"]
+OUTCOMES: tuple[Outcome, ...] = ("passes", "blocked", "blocked with credentials", "failed")
+FINDINGS: tuple[Outcome, ...] = ("blocked",)  # what makes the exit status 1
+# Chromium's network error for a call it blocked for CORS (DevTools' _error, Playwright's _failureText);
+# a refused connection or an unknown host has codes of its own.
+CORS_FAILURE = "net::ERR_FAILED"
+SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
+SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One cross-origin call of the file, as far as the file lets it be judged."""
+
+    method: str
+    url: str
+    status: int
+    error: str  # the browser's network error, where the file records one
+    request: CorsRequest
+    note: str  # where the origin came from, when not from an Origin header
+    judgement: Judgement | None  # None: the file has no response headers for it
+    preflight: Judgement | None  # the verdict on its preflight, where the file holds one
+    needs_preflight: str  # why its own request needed a preflight ("" when it did not)
+
+    @property
+    def outcome(self) -> Outcome:
+        verdicts = self.judgement or self.preflight
+        if verdicts is not None and verdicts.blocked:
+            return "blocked"
+        if verdicts is not None and verdicts.depends_on_credentials:
+            return "blocked with credentials"
+        if self.judgement is not None:
+            return "passes"
+        return "blocked" if self.error == CORS_FAILURE else "failed"
+
+    @property
+    def blocking(self) -> Verdict | None:
+        verdicts = self.judgement or self.preflight
+        return verdicts.blocking if verdicts is not None else None
+
+    @property
+    def reason(self) -> str:
+        """Chromium's reason, or what the file allows one to say instead."""
+        if self.blocking is not None:
+            return self.blocking.reason
+        if self.outcome == "passes":
+            return ""
+        if self.needs_preflight and self.preflight is None:
+            return f"needed a preflight ({self.needs_preflight}), and the file holds none"
+        if self.outcome == "blocked":
+            return f"the browser blocked it ({self.error}); the file does not show which check failed"
+        if self.error:
+            return f"the request failed on the network ({self.error}): not a CORS block"
+        return "no response and no error in the file: it does not show why"
+
+
+def needs_preflight(method: str, headers: list[tuple[str, str]]) -> str:
+    """Why a call like this one is preflighted, from its own request ("" when it is not)."""
+    if method.upper() not in SIMPLE_METHODS:
+        return f"its method {method}"
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "content-type" and value.split(";")[0].strip().lower() not in SIMPLE_CONTENT_TYPES:
+            return f"Content-Type: {value}"
+        if lowered == "authorization" or lowered.startswith("x-"):
+            return f"its {name} header"
+    return ""
+
+
+def summary_lines(calls: list[Judged]) -> list[str]:
+    counts = Counter(call.outcome for call in calls)
+    lines = [f"Summary: {len(calls)} cross-origin call{'' if len(calls) == 1 else 's'}: " + _counts(counts)]
+    for (origin, host), group in _groups(calls).items():
+        lines.append(f"  {origin} -> {host}: {_counts(Counter(call.outcome for call in group))}")
+        reasons = Counter((call.outcome, call.reason, call.blocking.fix if call.blocking else "") for call in group)
+        for (outcome, reason, fix), n in reasons.items():
+            if outcome != "passes":
+                lines.append(f"    {outcome} (x{n}): {reason}" + (f"; fix: {fix}" if fix else ""))
+    return lines
+
+
+def as_json(calls: list[Judged]) -> dict[str, object]:
+    return {
+        "summary": {
+            "calls": len(calls),
+            **_json_counts(calls),
+            "groups": [
+                {"origin": origin, "host": host, **_json_counts(group)}
+                for (origin, host), group in _groups(calls).items()
+            ],
+        },
+        "calls": [_call_json(call) for call in calls],
+    }
+
+
+def _call_json(call: Judged) -> dict[str, object]:
+    blocking = call.blocking
+    return {
+        "method": call.method,
+        "url": call.url,
+        "origin": call.request.origin,
+        "kind": call.request.kind,
+        "status": call.status,
+        "error": call.error,
+        "outcome": call.outcome,
+        "reason": call.reason,
+        "chromium": blocking.chromium if blocking else "",
+        "firefox": blocking.firefox if blocking else "",
+        "fix": blocking.fix if blocking else "",
+        "needs_preflight": call.needs_preflight,
+    }
+
+
+def _json_counts(calls: list[Judged]) -> dict[str, int]:
+    counts = Counter(call.outcome for call in calls)
+    return {key.replace(" ", "_"): counts.get(key, 0) for key in OUTCOMES}
+
+
+def _groups(calls: list[Judged]) -> dict[tuple[str, str], list[Judged]]:
+    groups: dict[tuple[str, str], list[Judged]] = {}
+    for call in calls:
+        host = f"{call.request.host}:{call.request.port}"
+        groups.setdefault((call.request.origin, host), []).append(call)
+    return groups
+
+
+def _counts(counts: Counter[Outcome]) -> str:
+    shown = [f"{counts[key]} {'pass' if key == 'passes' else key}" for key in OUTCOMES if counts.get(key)]
+    return ", ".join(shown) or "none"
