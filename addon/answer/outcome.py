@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from addon.doctor import report
+from addon.doctor.decision_line import decision_line
 from addon.doctor.session_summary import SummaryEntry
 
 Level = Literal["debug", "info", "warning"]
@@ -30,7 +31,8 @@ class Outcome:
     headers_set: tuple[tuple[str, str], ...] = ()  # the CORS headers the addon wrote (without Vary)
     level: Level = "debug"
     summary: str = ""
-    line: str = ""
+    line: str = ""  # the one-line log form
+    long_line: str = ""  # the log line with every verdict in full (cors_verbose)
     comment: str = ""
     mark: str = ""
     summary_entry: SummaryEntry = ()
@@ -78,7 +80,8 @@ def shown_outcome(
         headers_set=headers_set,
         level=facts.level,
         summary=summary,
-        line=report.log_line(facts, summary),
+        line=decision_line(facts),
+        long_line=report.log_line(facts, summary),
         comment=f"CORS: {summary}",
         mark=facts.mark,
         summary_entry=report.summary_entry(facts),

@@ -14,7 +14,6 @@ import logging
 import sys
 import time
 import weakref
-from collections import deque
 from collections.abc import Sequence
 
 from mitmproxy import command, ctx, exceptions, flow, http
@@ -28,14 +27,14 @@ from addon.core.patterns import format_host
 from addon.core.policy import Action, Decision
 from addon.core.rule import Rule
 from addon.core.ruleset import RuleSet
-from addon.doctor.offline import Recorded, saved_call_line
 from addon.doctor.pending import PendingPreflights
 from addon.doctor.session_summary import SessionSummary, failure_text
 from addon.export import EXPORTERS, FRONT_EXPORTERS
 from addon.mitm import commands, flows
-from addon.mitm.flowfile import recorded_flow
-from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level
+from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level, verbose_output
+from addon.mitm.options import add_options
 from addon.mitm.rulesfile import RELOAD_INTERVAL, RulesFile, loaded_line
+from addon.mitm.savedflows import SavedFlows
 
 logger = logging.getLogger(__name__)
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
@@ -48,40 +47,23 @@ class CorsAddon:
         self.file_rules: RuleSet | None = None  # the last good rules of the file
         self.file: RulesFile | None = None
         self.mode = Mode.FIX
+        self.verbose = False  # log each decision with every verdict in full
         self.started = False
         self._watcher: asyncio.Task[None] | None = None
         self.session_summary = SessionSummary()
         self.preflights = PendingPreflights()
-        self.saved_preflights: deque[Recorded] = deque(maxlen=100)  # of flows read from a file (-r), to tell calls by
+        self.saved = SavedFlows()
         # From `request` to `responseheaders` (or `error`): what was decided, and in which mode.
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
 
     def load(self, loader) -> None:
-        loader.add_option(
-            "cors_rules",
-            str,
-            "",
-            "Path of the CORS rules file; edits apply without restarting. "
-            "Empty: ./rules.yaml, else cors-rules.yaml in mitmproxy's confdir, else the built-in example.",
-        )
-        loader.add_option(
-            "cors_mode",
-            str,
-            Mode.FIX.value,
-            "fix: answer preflights and rewrite responses per "
-            "the rules; audit: change nothing, explain every cross-origin call; off: do nothing.",
-        )
-        loader.add_option(
-            "cors_reverse_targets",
-            bool,
-            True,
-            "Cover each reverse-mode target that no rule names "
-            "with the default policy (local development origins, no credentials).",
-        )
+        add_options(loader)
 
     def configure(self, updated) -> None:
         if {*VERBOSITY_OPTIONS, "web_port"} & set(updated):
             logger.setLevel(shown_level(ctx.options))
+        if {*VERBOSITY_OPTIONS, "cors_verbose"} & set(updated):
+            self.verbose = ctx.options.cors_verbose or verbose_output(ctx.options)
         if "cors_mode" in updated:
             try:
                 self.mode = Mode(ctx.options.cors_mode)
@@ -168,7 +150,7 @@ class CorsAddon:
             return
         if f.live and f.response:  # another addon answered it
             return
-        if not f.live and (self.mode is not Mode.AUDIT or self._explain_saved(f)):  # saved (-r): explained, not changed
+        if not f.live and (self.mode is not Mode.AUDIT or self.saved.explain(f)):  # saved (-r): explained, not changed
             return
         cors_request = flows.read_request(f)
         if cors_request is None:
@@ -184,22 +166,6 @@ class CorsAddon:
         else:
             self.decisions[f] = (decision, self.mode)
 
-    def _explain_saved(self, f: http.HTTPFlow) -> bool:
-        """A saved call without response headers (a HAR's blocked call), said as `cors-addon explain` says it."""
-        call = recorded_flow(f)
-        if call.method == "OPTIONS":
-            self.saved_preflights.append(call)
-        if call.status > 0 and call.response_headers:
-            return False
-        said = saved_call_line(call, self.saved_preflights)
-        if said is None:
-            return False
-        line, mark = said
-        logger.warning(line)
-        f.comment = f"{f.comment}\n{line}" if f.comment else line
-        f.marked = mark
-        return True
-
     def responseheaders(self, f: http.HTTPFlow) -> None:
         entry = self.decisions.get(f)  # kept for `error`: a response can still break off after its headers
         if entry is None or f.response is None:
@@ -214,7 +180,7 @@ class CorsAddon:
     def _show(self, f: http.HTTPFlow, outcome: Outcome, server_response: ServerResponse | None) -> None:
         if outcome.facts is None:  # not a CORS exchange: nothing to say about it
             return
-        logger.log(LEVELS[outcome.level], outcome.line)
+        logger.log(LEVELS[outcome.level], outcome.long_line if self.verbose else outcome.line)
         f.comment = f"{f.comment}\n{outcome.comment}" if f.comment else outcome.comment
         f.marked = outcome.mark
         f.metadata["cors"] = outcome.metadata(server_response)

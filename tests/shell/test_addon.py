@@ -119,13 +119,14 @@ def test_refused_preflight_passes_untouched(configured, caplog):
     assert flow.response.status_code == 405 and flow.response.headers.fields == (*before, (b"Vary", b"Origin"))
     assert flow.marked == ":no_entry:"
     assert (
-        "refused by rule 'api': origin http://evil.example is not in allow_origins; passed on without CORS headers "
-        "(Vary: Origin added); "
-        "server alone: blocked - Response to preflight request doesn't pass access control check: No "
-        "'Access-Control-Allow-Origin' header is present on the requested resource.; browser will block: "
-        "Access to fetch at 'http://address:22/path' from origin 'http://evil.example' has been blocked by "
-        "CORS policy: Response to preflight request"
+        "CORS preflight PUT http://address:22/path from http://evil.example: \u26d4 refused by rule 'api': origin "
+        "http://evil.example is not in allow_origins; passed on without CORS headers (Vary: Origin added); browser "
+        "will block: Access to fetch at 'http://address:22/path' from origin 'http://evil.example' has been blocked "
+        "by CORS policy: Response to preflight request doesn't pass access control check: No "
+        "'Access-Control-Allow-Origin' header is present on the requested resource. (Firefox: "
+        "CORSMissingAllowOrigin, CORSDidNotSucceed)\n"
     ) in caplog.text
+    assert "server alone: blocked - Response to preflight request doesn't pass" in flow.comment
     assert any(r.levelno == logging.WARNING and "refused" in r.getMessage() for r in caplog.records)
 
 
@@ -185,8 +186,8 @@ def test_uncovered_host_is_unchanged_and_explained(configured, caplog):
     assert flow.metadata["cors"]["outcome"] == "untouched"
     assert flow.marked == ":warning:"
     assert (
-        "untouched: no rule covers this host and path; server alone: blocked - No 'Access-Control-Allow-"
-        "Origin' header is present on the requested resource.; browser will block: Access to fetch at "
+        "CORS GET http://elsewhere.example:22/path from http://localhost:3000: \u26a0\ufe0f untouched: no rule covers "
+        "this host and path; browser will block: Access to fetch at "
         "'http://elsewhere.example:22/path' from origin 'http://localhost:3000' has been blocked by CORS "
         "policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. (Firefox: "
         'CORSMissingAllowOrigin); a rule that would fix it: {hosts: ["elsewhere.example:22"], allow_origins: '
@@ -728,3 +729,19 @@ def test_rewrite_cookies_without_credentials_is_a_warning():
         len(result.warnings) == 1
         and "without allow_credentials: true the browser sends no cookie" in result.warnings[0]
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "long"),
+    [({}, False), ({"cors_verbose": True}, True)],  # termlog_verbosity=debug: tests/e2e/test_mitmdump.py
+)
+def test_the_log_is_one_short_line_per_decision_unless_asked_for_more(configured, caplog, options, long):
+    addon, tctx = configured
+    caplog.set_level(logging.DEBUG)
+    tctx.configure(addon, **options)
+    flow = run(addon, cors_flow())
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("CORS GET")]
+    assert len(logged) == 1
+    assert ("server alone: blocked" in logged[0]) is long
+    assert "server alone: blocked" in flow.comment  # the comment has it in full either way
+    assert ("Access to fetch at" in logged[0]) is long

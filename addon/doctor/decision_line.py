@@ -1,0 +1,44 @@
+"""One decision, one log line (pure): what was asked, what was decided and by which rule, the mark, and,
+when the browser will block, Chromium's sentence and Firefox's codes. The other credentials mode, when it
+differs, is a short clause with its fix; the full text stays in the comment, metadata and cors.explain."""
+
+from __future__ import annotations
+
+from addon.core.policy import Action
+from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK, MARKS, Facts, outcome_text
+
+# mitmproxy's marks are emoji shortcodes; the log shows the emoji itself.
+EMOJI = {
+    MARKS[Action.ALLOW]: "\u2705",
+    MARKS[Action.REFUSE]: "\u26d4",
+    MARKS[Action.UNTOUCHED]: "\u2796",
+    BLOCKED_MARK: "\u26a0\ufe0f",
+    DEPENDS_MARK: "\U0001f536",
+}
+
+
+def decision_line(facts: Facts) -> str:
+    request = facts.decision.request
+    what = f"preflight {request.request_method}" if request.is_preflight else request.method
+    parts = [f"{EMOJI[facts.mark]} {outcome_text(facts)}", *_verdict_clauses(facts)]
+    return f"CORS {what} {request.url} from {request.origin[:200]}: {'; '.join(parts)}"
+
+
+def _verdict_clauses(facts: Facts) -> list[str]:
+    browser, rule = facts.browser, facts.decision.rule
+    blocking = browser.blocking
+    clauses = []
+    if blocking is not None and browser.blocked:
+        clauses.append(f"browser will block: {blocking.chromium} (Firefox: {blocking.firefox})")
+    elif blocking is not None:
+        rule_decides = rule and not facts.audit and facts.decision.action is not Action.REFUSE
+        fix = f"set allow_credentials: true on rule '{rule}'" if rule_decides else f"fix: {blocking.fix}"
+        clauses.append(f"{EMOJI[DEPENDS_MARK]} blocked if credentials: 'include' - {fix}")
+    if facts.suggestion and browser.blocked:
+        clauses.append(f"a rule that would fix it: {facts.suggestion}")
+    cookies = facts.cookies
+    if cookies is not None and cookies.dropped:
+        clauses.append(f"the browser drops cookie {', '.join(d.name for d in cookies.dropped)} (see the comment)")
+    if cookies is not None and cookies.rewritten:
+        clauses.append(f"cookie {', '.join(cookies.rewritten)} rewritten so the browser keeps it")
+    return clauses

@@ -1,0 +1,84 @@
+"""One decision, one line: the log form of an Outcome (respond -> Outcome.line), and its long form."""
+
+import pytest
+
+from addon.answer.outcome import Mode
+from addon.answer.respond import respond
+from addon.config.load import parse_rules
+from addon.core.policy import decide
+from addon.core.request import CorsRequest
+
+RULES = parse_rules(
+    "rules:\n"
+    "  - name: api\n    hosts: [api.example.com]\n    allow_origins: [http://localhost:3000]\n"
+    "  - name: session\n    hosts: [session.example.com]\n    allow_origins: [http://localhost:3000]\n"
+    "    allow_credentials: true\n"
+)
+ORIGIN = "http://localhost:3000"
+CHECK = "\u2705"
+
+
+def outcome(host, status, headers=(), mode=Mode.FIX, cookie=False, origin=ORIGIN, preflight=False):
+    asked = {"request_method": "PUT"} if preflight else {}
+    request = CorsRequest(
+        "OPTIONS" if preflight else "GET",
+        "https",
+        host,
+        443,
+        "/items",
+        (origin,),
+        (f"https://{host}",),
+        carries_credentials=cookie,
+        **asked,
+    )
+    decision = decide(request, RULES)
+    return respond(decision, None if preflight and mode is Mode.FIX and host != "elsewhere" else status, headers, mode)
+
+
+def test_an_allowed_call_is_one_short_line_with_its_mark():
+    line = outcome("session.example.com", 200, cookie=True).line
+    assert line == (
+        f"CORS GET https://session.example.com/items from {ORIGIN}: {CHECK} allowed by rule 'session' (200; credentials)"
+    )
+
+
+def test_an_answered_preflight_is_one_short_line():
+    line = outcome("session.example.com", 0, preflight=True).line
+    assert line == (
+        f"CORS preflight PUT https://session.example.com/items from {ORIGIN}: {CHECK} answered 204 by rule "
+        "'session' (methods PUT; headers -)"
+    )
+
+
+def test_the_other_credentials_mode_is_a_clause_with_its_fix_not_a_second_sentence():
+    fixed = outcome("api.example.com", 200)
+    assert fixed.line == (
+        f"CORS GET https://api.example.com/items from {ORIGIN}: \U0001f536 allowed by rule 'api' (200; no "
+        "credentials); \U0001f536 blocked if credentials: 'include' - set allow_credentials: true on rule 'api'"
+    )
+    assert "Access to fetch at" not in fixed.line and "Access to fetch at" in fixed.comment
+    assert "Access to fetch at" in fixed.long_line
+
+
+def test_a_blocked_call_carries_chromiums_sentence_and_firefoxs_code():
+    line = outcome("elsewhere.example", 200).line
+    assert line.startswith(f"CORS GET https://elsewhere.example/items from {ORIGIN}: \u26a0\ufe0f untouched: ")
+    assert (
+        "; browser will block: Access to fetch at 'https://elsewhere.example/items' from origin "
+        f"'{ORIGIN}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the "
+        "requested resource. (Firefox: CORSMissingAllowOrigin)"
+    ) in line
+
+
+def test_a_refused_origin_is_marked_and_says_what_the_browser_will_do():
+    line = outcome("api.example.com", 200, origin="http://evil.example").line
+    assert "\u26d4 refused by rule 'api': origin http://evil.example is not in allow_origins" in line
+    assert "browser will block: Access to fetch at" in line
+
+
+@pytest.mark.parametrize("mode", [Mode.FIX, Mode.AUDIT])
+def test_the_long_form_says_more(mode):
+    """The long form (cors_verbose) says at least as much: the server alone's verdict as well."""
+    each = outcome("api.example.com", 200, mode=mode)
+    assert "server alone: blocked" in each.long_line and "server alone" not in each.line
+    assert len(each.line) < len(each.long_line)
