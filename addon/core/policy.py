@@ -135,7 +135,7 @@ def _decide_preflight(rule: Rule, request: CorsRequest) -> Decision:
         return Decision(request, Action.REFUSE, rule.name, reason="; ".join(problems), vary=("Origin",))
     requested = ", ".join(names) if names else None
     headers, vary = preflight_answer(rule, request.origin, method, requested, request.private_network)
-    detail = f"methods {method}; headers {', '.join(names) if names else '-'}"
+    detail = f"methods {method}" + (f"; headers {', '.join(names)}" if names else "")
     if request.private_network:
         detail += "; private network"
     action = Action.ANSWER if rule.preflight is Preflight.ANSWER else Action.REPAIR

@@ -3,6 +3,7 @@ path uses: the live shell, `cors.explain` and the offline doctor (pure, no mitmp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -22,8 +23,13 @@ WANTED = frozenset(
         b"sec-fetch-storage-access",
         b"sec-fetch-site",
         b"upgrade",
+        b"user-agent",
     }
 )
+# Browsers seen sending Sec-Fetch-Storage-Access on every cross-site credentials: 'include' call and on no
+# other, whatever their third-party cookie setting, from these versions on (tests/e2e/test_storage_access.py).
+MARKS_CREDENTIALS_FROM = {"Chrome": 156, "Firefox": 153}
+BROWSER_VERSION = re.compile(rb"\b(?:Headless)?(Chrome|Firefox)/(\d+)")
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class CorsRequest:
     carries_credentials: bool = False  # a Cookie was sent: the page used credentials "include"
     storage_access: bool = False  # Sec-Fetch-Storage-Access: the browser's mark of a cross-site "include" call
     fetch_site: str | None = None  # Sec-Fetch-Site, where the browser sent it
+    marks_credentials: bool = False  # its User-Agent names a browser that marks every cross-site "include" call
 
     @property
     def url(self) -> str:
@@ -105,7 +112,15 @@ def read_request(
         carries_credentials=b"cookie" in found,
         storage_access=b"sec-fetch-storage-access" in found,
         fetch_site=_text(found[b"sec-fetch-site"][0]) if b"sec-fetch-site" in found else None,
+        marks_credentials=b"user-agent" in found and marks_credentials(found[b"user-agent"][0]),
     )
+
+
+def marks_credentials(user_agent: bytes) -> bool:
+    """Whether the browser this User-Agent names sends Sec-Fetch-Storage-Access on each cross-site
+    credentials: 'include' call (so its absence on a cross-site call means no credentials)."""
+    found = BROWSER_VERSION.search(user_agent)
+    return found is not None and int(found.group(2)) >= MARKS_CREDENTIALS_FROM[found.group(1).decode()]
 
 
 def _text(value: bytes) -> str:

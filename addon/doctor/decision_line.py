@@ -1,6 +1,6 @@
 """One decision, one log line (pure): what was asked, what was decided and by which rule, the mark, and,
 when the browser will block, Chromium's sentence and Firefox's codes. The other credentials mode, when it
-differs, is a short clause with its fix; the full text stays in the comment, metadata and cors.explain."""
+differs, is a short clause with its fix (on the call's line, not its preflight's); the full text stays in the comment, metadata and cors.explain."""
 
 from __future__ import annotations
 
@@ -30,10 +30,12 @@ def _verdict_clauses(facts: Facts) -> list[str]:
     clauses = []
     if blocking is not None and browser.blocked:
         clauses.append(f"browser will block: {blocking.chromium} (Firefox: {blocking.firefox})")
-    elif blocking is not None:
+    elif blocking is not None and not facts.decision.request.is_preflight:
+        # A preflight never shows its call's mode: the call's own line does, and a call that never comes is
+        # reported with the likely reason (addon/doctor/pending.py).
         rule_decides = rule and not facts.audit and facts.decision.action is not Action.REFUSE
-        fix = f"set allow_credentials: true on rule '{rule}'" if rule_decides else f"fix: {blocking.fix}"
-        clauses.append(f"{EMOJI[DEPENDS_MARK]} blocked if credentials: 'include' - {fix}")
+        fix = "set allow_credentials: true" if rule_decides else f"fix: {blocking.fix}"
+        clauses.append(f"blocked if credentials: 'include' - {fix}")
     if facts.suggestion and browser.blocked:
         clauses.append(f"a rule that would fix it: {facts.suggestion}")
     cookies = facts.cookies

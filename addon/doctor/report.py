@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from addon.core.policy import Action, Decision
 from addon.doctor.cookies import CookieReport
+from addon.doctor.exchange import Credentials
 from addon.doctor.session_summary import SummaryEntry, summary_key
 from addon.doctor.verdict import Judgement
 
@@ -58,6 +59,19 @@ class Facts:
         if d.action is Action.REFUSE or self.browser.blocked or bool(self.cookies and self.cookies.dropped):
             return True
         return bool(d.reason and d.action is not Action.UNTOUCHED)
+
+
+def settled(facts: Facts, mode: Credentials) -> Facts:
+    """A preflight's facts once its call showed the credentials mode: that side of each verdict only."""
+
+    def side(judgement: Judgement | None) -> Judgement | None:
+        if judgement is None:
+            return None
+        return Judgement(tuple((m, v) for m, v in judgement.sides if m == mode) or judgement.sides)
+
+    browser = side(facts.browser)
+    assert browser is not None
+    return replace(facts, server=side(facts.server), browser=browser)
 
 
 def outcome_text(facts: Facts) -> str:

@@ -22,6 +22,14 @@ class SessionSummary:
     def add(self, item: SummaryEntry) -> None:
         self.seen[item] += 1
 
+    def move(self, old: SummaryEntry, new: SummaryEntry) -> None:
+        """One flow counted under `old` now counts under `new` (a preflight that took its call's mode)."""
+        if self.seen[old] > 1:
+            self.seen[old] -= 1
+        else:
+            self.seen.pop(old, None)
+        self.add(new)
+
     def count_failure(self, host: str, port: int, origin: str, status: int | None) -> None:
         self.add((*summary_key(host, port, origin), "server down" if status is None else "response broke off"))
 

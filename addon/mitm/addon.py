@@ -16,7 +16,7 @@ import time
 import weakref
 from collections.abc import Sequence
 
-from mitmproxy import command, ctx, exceptions, flow, http
+from mitmproxy import command, ctx, exceptions, flow, hooks, http
 
 from addon.answer.memo import Memo
 from addon.answer.outcome import Mode, Outcome, ServerResponse
@@ -27,11 +27,14 @@ from addon.core.patterns import format_host
 from addon.core.policy import Action, Decision
 from addon.core.rule import Rule
 from addon.core.ruleset import RuleSet
+from addon.doctor import report
+from addon.doctor.exchange import Credentials
 from addon.doctor.pending import PendingPreflights
+from addon.doctor.report import Facts
 from addon.doctor.session_summary import SessionSummary, failure_text
 from addon.export import EXPORTERS, FRONT_EXPORTERS
 from addon.mitm import commands, flows
-from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level, verbose_output
+from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_targets, shown_level
 from addon.mitm.options import add_options
 from addon.mitm.rulesfile import RELOAD_INTERVAL, RulesFile, loaded_line
 from addon.mitm.savedflows import SavedFlows
@@ -51,7 +54,11 @@ class CorsAddon:
         self.started = False
         self._watcher: asyncio.Task[None] | None = None
         self.session_summary = SessionSummary()
-        self.preflights = PendingPreflights()
+        # A preflight's flow is held weakly: a flow that ended is let go, whether its call came or not.
+        self.preflights: PendingPreflights[weakref.ref[http.HTTPFlow]] = PendingPreflights()
+        self.asked_by: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Facts, weakref.ref[http.HTTPFlow] | None]] = (
+            weakref.WeakKeyDictionary()
+        )  # a call -> the preflight that asked for it
         self.saved = SavedFlows()
         # From `request` to `responseheaders` (or `error`): what was decided, and in which mode.
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
@@ -62,8 +69,8 @@ class CorsAddon:
     def configure(self, updated) -> None:
         if {*VERBOSITY_OPTIONS, "web_port"} & set(updated):
             logger.setLevel(shown_level(ctx.options))
-        if {*VERBOSITY_OPTIONS, "cors_verbose"} & set(updated):
-            self.verbose = ctx.options.cors_verbose or verbose_output(ctx.options)
+        if "cors_verbose" in updated:
+            self.verbose = ctx.options.cors_verbose
         if "cors_mode" in updated:
             try:
                 self.mode = Mode(ctx.options.cors_mode)
@@ -155,7 +162,9 @@ class CorsAddon:
         cors_request = flows.read_request(f)
         if cors_request is None:
             return
-        self.preflights.arrived(cors_request)
+        preflight = self.preflights.arrived(cors_request)
+        if preflight is not None:
+            self.asked_by[f] = preflight
         decision = self.memo.decide(cors_request, lambda rule: _passes_filter(rule, f))
         if decision is None:
             return
@@ -185,7 +194,21 @@ class CorsAddon:
         f.marked = outcome.mark
         f.metadata["cors"] = outcome.metadata(server_response)
         self.session_summary.add(outcome.summary_entry)
-        self.preflights.passed(outcome.facts, time.monotonic())
+        self.preflights.passed(outcome.facts, time.monotonic(), weakref.ref(f))
+        preflight = self.asked_by.pop(f, None)
+        if preflight is not None and len(outcome.facts.browser.sides) == 1:
+            self._settle(*preflight, outcome.facts.browser.sides[0][0])
+
+    def _settle(self, facts: Facts, flow_ref: weakref.ref[http.HTTPFlow] | None, mode: Credentials) -> None:
+        """The call showed its credentials mode: its preflight's mark and summary entry take that mode."""
+        if not facts.browser.depends_on_credentials:
+            return
+        settled = report.settled(facts, mode)
+        self.session_summary.move(report.summary_entry(facts), report.summary_entry(settled))
+        preflight = flow_ref() if flow_ref is not None else None
+        if preflight is not None:
+            preflight.marked = settled.mark
+            ctx.master.addons.trigger(hooks.UpdateHook([preflight]))
 
     def error(self, f: http.HTTPFlow) -> None:
         entry = self.decisions.pop(f, None)

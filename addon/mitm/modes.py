@@ -60,8 +60,3 @@ def shown_level(options: Any) -> int:
     verbosities = [str(getattr(options, name)) for name in VERBOSITY_OPTIONS if name in options]
     levels = [logging.getLevelName(verbosity.upper()) for verbosity in verbosities]
     return min((level for level in levels if isinstance(level, int)), default=logging.DEBUG)
-
-
-def verbose_output(options: Any) -> bool:
-    """One of mitmdump's or the console's outputs is set to debug: the user asked for everything."""
-    return any(str(getattr(options, name)) == "debug" for name in VERBOSITY_OPTIONS if name in options)

@@ -25,7 +25,7 @@ def add_options(loader) -> None:
         bool,
         False,
         "Log each decision with every verdict in full (both credentials modes, the server's own), as the "
-        "flow's comment has it; also on with termlog_verbosity or console_eventlog_verbosity debug.",
+        "flow's comment has it. mitmproxy's verbosity decides which decisions show (debug: untouched ones too).",
     )
     loader.add_option(
         "cors_reverse_targets",

@@ -147,7 +147,7 @@ def test_simple_requests_succeed_without_preflight(page, proxy, servers, init):
     url = api_url(servers, "/open/items")
     result = page.fetch(url, **init)
     assert result["ok"] and result["status"] == 200, result
-    proxy.wait_for(f"CORS {init['method']} {url} from {page.origin}: allowed by rule 'open'")
+    proxy.wait_for_decision(f"CORS {init['method']} {url} from {page.origin}", "allowed by rule 'open'")
     assert preflights_for(proxy, url, init["method"]) == 0
 
 
@@ -170,12 +170,12 @@ def test_preflighted_requests(page, proxy, servers, name, init, narrow_rule):
     result = page.fetch(url, **init)
     assert result["ok"] and result["status"] == 200, result
     assert preflights_for(proxy, url, init["method"]) == 1
-    proxy.wait_for(f"CORS preflight {init['method']} {url} from {page.origin}: answered 204 by rule 'open'")
+    proxy.wait_for_decision(f"CORS preflight {init['method']} {url} from {page.origin}", "answered 204 by rule 'open'")
 
     url = api_url(servers, f"/{narrow_rule}/items")
     result = page.fetch(url, **init)
     assert_blocked_as_predicted(result, proxy, url)
-    proxy.wait_for(f"{url} from {page.origin}: refused by rule '{narrow_rule}'")
+    proxy.wait_for(f"{url} from {page.origin}: \u26d4 refused by rule '{narrow_rule}'")
 
 
 def test_narrow_rule_allows_what_it_lists(page, servers):
@@ -207,13 +207,26 @@ def test_credentials_include_fails_without_allow_credentials(cookie_page, proxy,
     assert_blocked_as_predicted(cookie_page.fetch(url, credentials="include"), proxy, url)
 
 
-def test_credentials_the_proxy_cannot_see_are_judged_both_ways(page, proxy, servers):
+def test_credentials_the_proxy_cannot_see_are_judged_both_ways(playwright, servers, page, proxy, tmp_path):
     """credentials: 'include' before any cookie exists, same site (localhost -> localhost): no Cookie and no
-    Sec-Fetch-Storage-Access tell the proxy; it says the call is blocked if it is credentialed, in Chromium's words."""
+    Sec-Fetch-Storage-Access tell the proxy. The log line says it in a clause with the fix; with cors_verbose,
+    the line says it in Chromium's words."""
     url = api_url(servers, "/open/me", host="localhost")
-    result = page.fetch(url, credentials="include")
-    assert not result["ok"] and result["console"], result
-    line = proxy.wait_for(f"CORS GET {url} from {page.origin}: allowed by rule 'open'")
+    assert not page.fetch(url, credentials="include")["ok"]
+    line = proxy.wait_for_decision(f"CORS GET {url} from {page.origin}", "allowed by rule 'open'")
+    assert line.endswith(": \U0001f536 allowed by rule 'open' (200; no credentials); blocked if credentials: "
+                         "'include' - set allow_credentials: true")  # fmt: skip
+    rules = servers["folder"] / "rules.yaml"
+    with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "cors_verbose=true") as verbose:
+        chromium = launch(playwright, verbose.port)
+        try:
+            verbose_page = Page(chromium, servers["page"].origin)
+            url = api_url(servers, "/open/me", host="localhost")
+            result = verbose_page.fetch(url, credentials="include")
+            assert not result["ok"] and result["console"], result
+            line = verbose.wait_for(f"CORS GET {url} from {page.origin}: allowed by rule 'open'")
+        finally:
+            chromium.close()
     assert f"if the page sends credentials: 'include', the browser will block: {result['console']} (Firefox: " in line
 
 
@@ -241,7 +254,7 @@ def test_star_origin_with_credentials_fails_and_the_log_says_why(cookie_page, pr
     assert_blocked_as_predicted(result, proxy, url)
     assert "must not be the wildcard '*' when the request's credentials mode is 'include'" in result["console"]
     proxy.wait_for(
-        f"{url} from {cookie_page.origin}: allowed by rule 'star' (200; no credentials); note: "
+        f"{url} from {cookie_page.origin}: \u26a0\ufe0f allowed by rule 'star' (200; no credentials); note: "
         "answered with Access-Control-Allow-Origin '*': the browser blocks this if the page sends "
         "credentials"
     )
@@ -372,7 +385,7 @@ def test_preflight_cache_follows_max_age(page, proxy, servers, path, expected):
 def test_uncovered_host_stays_blocked(page, proxy, servers):
     url = api_url(servers, "/items", which="uncovered")
     assert_blocked_as_predicted(page.fetch(url), proxy, url)
-    line = proxy.wait_for(f"CORS GET {url} from {page.origin}: untouched")
+    line = proxy.wait_for_decision(f"CORS GET {url} from {page.origin}", "untouched")
     assert f'a rule that would fix it: {{hosts: ["127.0.0.1:{servers["uncovered"].port}"]' in line
 
 
@@ -422,7 +435,7 @@ def test_http2_all_the_way(playwright, servers, tmp_path):
                 url = f"https://127.0.0.1:{h2_api.port}/items"
                 result = page.fetch(url, method="PUT", body="x", read=("x-upstream",))
                 assert result["ok"] and result["status"] == 200, result
-                front.wait_for(f"CORS PUT {url} from {page.origin}: allowed by rule 'h2'")
+                front.wait_for_decision(f"CORS PUT {url} from {page.origin}", "allowed by rule 'h2'")
                 front.wait_for("<< HTTP/2.0 200")
                 assert not [line for line in front.lines if "Lowercased" in line], front.log
             finally:

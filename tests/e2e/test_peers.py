@@ -376,7 +376,9 @@ def test_rack_cors_paths_are_matched_as_servers_resolve_them(call, proxy, api):
     path that resolves outside /public once percent-decoded and dot segments are removed."""
     reply = call("GET", "/public/a/..%2F..%2Fprivate/stuff", {"Origin": ORIGIN})
     assert reply.get("Access-Control-Allow-Origin") is None
-    proxy.wait_for(f"CORS GET http://127.0.0.1:{api.port}/public/a/..%2F..%2Fprivate/stuff from {ORIGIN}: untouched")
+    proxy.wait_for_decision(
+        f"CORS GET http://127.0.0.1:{api.port}/public/a/..%2F..%2Fprivate/stuff from {ORIGIN}", "untouched"
+    )
     assert call("GET", "/public/a/../b", {"Origin": ORIGIN}).get("Access-Control-Allow-Origin") == ORIGIN
     assert call("GET", "/public/%2e%2e/private", {"Origin": ORIGIN}).get("Access-Control-Allow-Origin") is None
     assert call("GET", "/public/%FF", {"Origin": ORIGIN}).get("Access-Control-Allow-Origin") is None

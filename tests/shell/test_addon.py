@@ -370,7 +370,7 @@ def test_audit_mode_changes_nothing_and_explains(configured, caplog):
     run(addon, preflight, response)
     assert preflight.response.status_code == 405 and preflight.response.headers.fields == before
     assert preflight.metadata["cors"]["summary"].startswith(
-        "audit: rule 'api' would answer 204 (methods PUT; headers -); server alone: blocked - Response to "
+        "audit: rule 'api' would answer 204 (methods PUT); server alone: blocked - Response to "
         "preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header"
     )
     assert "browser will block: Access to fetch at 'http://address:22/path'" in preflight.metadata["cors"]["summary"]
@@ -733,7 +733,7 @@ def test_rewrite_cookies_without_credentials_is_a_warning():
 
 @pytest.mark.parametrize(
     ("options", "long"),
-    [({}, False), ({"cors_verbose": True}, True)],  # termlog_verbosity=debug: tests/e2e/test_mitmdump.py
+    [({}, False), ({"cors_verbose": True}, True)],
 )
 def test_the_log_is_one_short_line_per_decision_unless_asked_for_more(configured, caplog, options, long):
     addon, tctx = configured
@@ -745,3 +745,53 @@ def test_the_log_is_one_short_line_per_decision_unless_asked_for_more(configured
     assert ("server alone: blocked" in logged[0]) is long
     assert "server alone: blocked" in flow.comment  # the comment has it in full either way
     assert ("Access to fetch at" in logged[0]) is long
+
+
+CHROME = (
+    "User-Agent",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+)
+FIREFOX = ("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0")
+OLD_CHROME = (
+    "User-Agent",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+)
+CROSS_SITE = ("Sec-Fetch-Site", "cross-site")
+
+
+@pytest.mark.parametrize(
+    ("headers", "mark", "sides"),
+    [
+        ([CHROME, CROSS_SITE], ":white_check_mark:", ["omit"]),  # no Sec-Fetch-Storage-Access: no credentials
+        ([FIREFOX, CROSS_SITE], ":white_check_mark:", ["omit"]),
+        ([CHROME, CROSS_SITE, ("Sec-Fetch-Storage-Access", "none")], ":warning:", ["include"]),
+        ([OLD_CHROME, CROSS_SITE], ":large_orange_diamond:", ["omit", "include"]),  # not measured: both sides
+        ([CHROME, ("Sec-Fetch-Site", "same-site")], ":large_orange_diamond:", ["omit", "include"]),
+        ([CHROME], ":large_orange_diamond:", ["omit", "include"]),  # plain http to a remote host: no Sec-Fetch-*
+        ([CROSS_SITE], ":large_orange_diamond:", ["omit", "include"]),  # no User-Agent
+    ],
+)
+def test_a_cross_site_call_from_a_marking_browser_without_the_header_had_no_credentials(
+    configured, headers, mark, sides
+):
+    addon, _ = configured
+    flow = run(addon, cors_flow(headers=headers))
+    assert flow.marked == mark
+    assert flow.metadata["cors"]["browser_verdict"]["credentials"] == (sides[0] if len(sides) == 1 else "unknown")
+
+
+def test_a_preflight_takes_the_mode_of_its_call(configured):
+    addon, _ = configured
+    asking = [("Access-Control-Request-Method", "PUT")]
+    preflight = run(addon, cors_flow("OPTIONS", headers=[CHROME, CROSS_SITE, *asking]))
+    assert preflight.marked == ":large_orange_diamond:"  # a preflight never shows the mode of its call
+    call = run(addon, cors_flow("PUT", headers=[CHROME, CROSS_SITE]))
+    assert call.marked == ":white_check_mark:" and preflight.marked == ":white_check_mark:"
+    assert addon.session_summary.lines() == ["CORS summary: http://localhost:3000 -> address:22: 2 fixed"]
+
+    credentialed = run(addon, cors_flow("OPTIONS", headers=[CHROME, CROSS_SITE, *asking]))
+    run(addon, cors_flow("PUT", headers=[CHROME, CROSS_SITE, ("Sec-Fetch-Storage-Access", "none")]))
+    assert credentialed.marked == ":warning:"
+    assert addon.session_summary.lines()[0].startswith(
+        "CORS summary: http://localhost:3000 -> address:22: 2 fixed, 2 left blocked; why: "
+    )

@@ -108,11 +108,13 @@ class Marionette:
 
 
 class Firefox:
-    """firefox-esr --marionette --headless with a throwaway profile that uses the proxy on `proxy_port`."""
+    """firefox-esr --marionette --headless with a throwaway profile that uses the proxy on `proxy_port`
+    (and `extra_prefs`, such as network.cookie.cookieBehavior)."""
 
-    def __init__(self, proxy_port: int):
+    def __init__(self, proxy_port: int, extra_prefs: dict | None = None):
         self.profile = Path(tempfile.mkdtemp(prefix="cors-firefox-"))
         prefs = {**PREFS, "network.proxy.http_port": proxy_port, "network.proxy.ssl_port": proxy_port}
+        prefs.update(extra_prefs or {})
         (self.profile / "user.js").write_text(
             "".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items())
         )

@@ -31,8 +31,19 @@ def mitmdump_command(confdir: Path, *args: str, binary: str = "mitmdump") -> lis
     ]  # fmt: skip
 
 
+# A decision line of a call the browser lets through: allowed, passing only without credentials, untouched.
+PASSING_DECISION = re.compile("CORS (?:preflight )?\\S+ \\S+ from \\S*: (?:\u2705|\U0001f536|\u2796) .*")
+MAX_PASSING_LINE = 200  # one line of a normal terminal width, for every passing call the suite makes
+
+
+def too_long_passing_lines(lines: list[str]) -> list[str]:
+    found = (PASSING_DECISION.search(line) for line in lines)
+    return [match.group(0) for match in found if match and len(match.group(0)) > MAX_PASSING_LINE]
+
+
 class Mitmdump:
-    """mitmdump -s cors_addon.py on 127.0.0.1, a free port; `log` collects its output lines."""
+    """mitmdump -s cors_addon.py on 127.0.0.1, a free port; `log` collects its output lines. On leaving,
+    every decision line of a passing call must fit MAX_PASSING_LINE characters."""
 
     def __init__(self, confdir: Path, *args: str, binary: str = "mitmdump", verbosity: str = "debug"):
         self.command = mitmdump_command(confdir, "--set", f"termlog_verbosity={verbosity}", *args, binary=binary)
@@ -75,6 +86,19 @@ class Mitmdump:
         """Wait until a log line (from index `after`) contains `text`; return that line."""
         return self.wait_for_lines(text, 1, timeout, after)[0]
 
+    def wait_for_decision(self, head: str, text: str, timeout: float = 10, after: int = 0) -> str:
+        """Wait for the decision line `head` ("CORS GET URL from ORIGIN") whose text after the mark starts with
+        `text`; return the line."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.lines[after:]:
+                said = line.partition(f"{head}: ")[2]
+                if said and said.partition(" ")[2].startswith(text):
+                    return line
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no decision {head!r}: {text!r} after {timeout} s in:\n{self.log}")
+            time.sleep(0.05)
+
     def wait_for_lines(self, text: str, count: int, timeout: float = 10, after: int = 0) -> list[str]:
         """Wait until `count` log lines (from index `after`) contain `text`; return them all. mitmdump's
         output reaches `lines` through a reader thread, some time after the action that caused it: every
@@ -104,6 +128,11 @@ class Mitmdump:
 
     def __exit__(self, *exc):
         self.stop()
+        too_long = too_long_passing_lines(self.lines)
+        if exc[0] is None and too_long and "cors_verbose=true" not in self.command:
+            raise AssertionError(
+                f"{len(too_long)} passing decision line(s) over {MAX_PASSING_LINE} characters:\n" + "\n".join(too_long)
+            )
 
 
 def run_to_exit(confdir: Path, *args: str, timeout: float = 30) -> subprocess.CompletedProcess:
