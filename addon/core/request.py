@@ -28,8 +28,9 @@ WANTED = frozenset(
 )
 # Browsers seen sending Sec-Fetch-Storage-Access on every cross-site credentials: 'include' call and on no
 # other, whatever their third-party cookie setting, from these versions on (tests/e2e/test_storage_access.py).
-MARKS_CREDENTIALS_FROM = {"Chrome": 156, "Firefox": 153}
-BROWSER_VERSION = re.compile(rb"\b(?:Headless)?(Chrome|Firefox)/(\d+)")
+# Not Firefox: it sends the header only under its default cookie behaviour, so its absence proves nothing.
+MARKS_CREDENTIALS_FROM = {"Chrome": 156}
+BROWSER_VERSION = re.compile(rb"(Chrome)/(\d+)")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """One decision, one log line (pure): what was asked, what was decided and by which rule, the mark, and,
 when the browser will block, Chromium's sentence and Firefox's codes. The other credentials mode, when it
-differs, is a short clause with its fix (on the call's line, not its preflight's); the full text stays in the comment, metadata and cors.explain."""
+differs, is a short clause with its fix (on the call's line, not its preflight's); the full text stays in
+the comment, metadata and cors.explain."""
 
 from __future__ import annotations
 

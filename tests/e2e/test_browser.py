@@ -207,6 +207,23 @@ def test_credentials_include_fails_without_allow_credentials(cookie_page, proxy,
     assert_blocked_as_predicted(cookie_page.fetch(url, credentials="include"), proxy, url)
 
 
+def test_a_page_with_five_working_calls_and_one_blocked_reads_five_checks_and_one_stop(page, proxy, servers):
+    """Cross-site (localhost -> 127.0.0.1) without credentials: Chromium sends no Sec-Fetch-Storage-Access, so
+    the proxy knows the mode and each working call is a one-sided check mark; the blocked one carries
+    Chromium's exact sentence on its one line."""
+    working = [api_url(servers, f"/open/items/{n}") for n in range(5)]
+    assert all(page.fetch(url)["ok"] for url in working)
+    blocked = api_url(servers, "/other-origin/items")
+    result = page.fetch(blocked)
+    assert not result["ok"] and result["console"], result
+    for url in working:
+        line = proxy.wait_for(f"CORS GET {url} from {page.origin}: ")
+        assert line.endswith(f"CORS GET {url} from {page.origin}: \u2705 allowed by rule 'open' (200; no credentials)")
+    line = proxy.wait_for(f"CORS GET {blocked} from {page.origin}: ")
+    assert f"from {page.origin}: \u26d4 refused by rule 'other-origin': origin {page.origin} is not in" in line
+    assert line.endswith(f"; browser will block: {result['console']} (Firefox: CORSAllowOriginNotMatchingOrigin)")
+
+
 def test_credentials_the_proxy_cannot_see_are_judged_both_ways(playwright, servers, page, proxy, tmp_path):
     """credentials: 'include' before any cookie exists, same site (localhost -> localhost): no Cookie and no
     Sec-Fetch-Storage-Access tell the proxy. The log line says it in a clause with the fix; with cors_verbose,

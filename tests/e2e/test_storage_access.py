@@ -1,6 +1,8 @@
-"""The evidence behind the credentials inference (README "Which credentials mode?"): Chromium and Firefox ESR
-send Sec-Fetch-Storage-Access on every cross-site call with credentials: 'include', whatever their third-party
-cookie setting, and never on "omit" or "same-origin" calls; same-site calls carry it in no mode.
+"""The evidence behind the credentials inference (README "Which credentials mode?"). Chromium sends
+Sec-Fetch-Storage-Access on every cross-site call with credentials: 'include', whatever its third-party cookie
+setting, and never on "omit" or "same-origin" calls; same-site calls carry it in no mode. Firefox ESR sends it
+the same way only under its default cookie behaviour (5, partitioned); accepting all cookies (0) or blocking
+third-party ones (1), it sends it on no call: its absence proves nothing in Firefox.
 
 Each browser calls the API (http://127.0.0.1:API, cross-site to the page on http://localhost:PAGE, and
 http://localhost:API, same site) in each mode, first with no cookie stored, then after the API set one
@@ -95,9 +97,15 @@ def test_chromium_marks_every_cross_site_include_call_and_no_other(tmp_path, thi
 
 
 # Firefox: 0 accepts every cookie; 1 blocks third-party cookies; 5 (its default) partitions them.
-@pytest.mark.parametrize("behavior", [0, 1, 5], ids=["accept-all", "block-3p", "partitioned-default"])
+@pytest.mark.parametrize(
+    ("behavior", "marks", "cookie_comes_back"),
+    [(0, False, True), (1, False, False), (5, True, True)],
+    ids=["accept-all", "block-3p", "partitioned-default"],
+)
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"], ids=["cross-site", "same-site"])
-def test_firefox_marks_every_cross_site_include_call_and_no_other(tmp_path, behavior, host):
+def test_firefox_marks_cross_site_include_calls_only_under_its_default_cookie_behaviour(
+    tmp_path, behavior, marks, cookie_comes_back, host
+):
     firefox_path()
     with Upstream() as api:
         page = PageServer()
@@ -114,4 +122,10 @@ def test_firefox_marks_every_cross_site_include_call_and_no_other(tmp_path, beha
                 page.close()
         seen = observed(api)
     assert re.search(r"Firefox/(\d+)", agent), agent
-    assert_the_header_tells_the_mode(seen, cross_site=host == "127.0.0.1")
+    cross_site = host == "127.0.0.1"
+    if marks or not cross_site:
+        assert_the_header_tells_the_mode(seen, cross_site=cross_site)
+    else:
+        assert all(storage_access is None for _, storage_access, _ in seen.values()), seen
+    if cross_site:
+        assert seen[("after", "include")][2] is cookie_comes_back, seen

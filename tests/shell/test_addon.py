@@ -763,7 +763,7 @@ CROSS_SITE = ("Sec-Fetch-Site", "cross-site")
     ("headers", "mark", "sides"),
     [
         ([CHROME, CROSS_SITE], ":white_check_mark:", ["omit"]),  # no Sec-Fetch-Storage-Access: no credentials
-        ([FIREFOX, CROSS_SITE], ":white_check_mark:", ["omit"]),
+        ([FIREFOX, CROSS_SITE], ":large_orange_diamond:", ["omit", "include"]),  # Firefox: not whatever the setting
         ([CHROME, CROSS_SITE, ("Sec-Fetch-Storage-Access", "none")], ":warning:", ["include"]),
         ([OLD_CHROME, CROSS_SITE], ":large_orange_diamond:", ["omit", "include"]),  # not measured: both sides
         ([CHROME, ("Sec-Fetch-Site", "same-site")], ":large_orange_diamond:", ["omit", "include"]),
