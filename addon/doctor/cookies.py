@@ -14,6 +14,7 @@ from addon.core.request import CorsRequest
 
 FIX = "rewrite_cookies: true on the rule, or have the server send it host-only with SameSite=None; Secure; Partitioned"
 INSECURE_FIX = "have the server add Secure (browsers accept it over http://localhost and http://127.0.0.1)"
+SHORT_FIX = {FIX: "set rewrite_cookies: true", INSECURE_FIX: "have the server add Secure"}  # for the one-line log
 SAME_SITE_REASONS = {
     None: ("SchemefulSameSiteUnspecifiedTreatedAsLax", "no SameSite: treated as Lax"),
     "lax": ("SchemefulSameSiteLax", "SameSite=Lax"),

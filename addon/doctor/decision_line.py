@@ -6,6 +6,7 @@ the comment, metadata and cors.explain."""
 from __future__ import annotations
 
 from addon.core.policy import Action
+from addon.doctor.cookies import SHORT_FIX
 from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK, MARKS, Facts, outcome_text
 
 # mitmproxy's marks are emoji shortcodes; the log shows the emoji itself.
@@ -18,11 +19,15 @@ EMOJI = {
 }
 
 
+MAX_URL = 100  # longer URLs (a long query) are cut on the line; the flow has them whole
+
+
 def decision_line(facts: Facts) -> str:
     request = facts.decision.request
     what = f"preflight {request.request_method}" if request.is_preflight else request.method
-    parts = [f"{EMOJI[facts.mark]} {outcome_text(facts)}", *_verdict_clauses(facts)]
-    return f"CORS {what} {request.url} from {request.origin[:200]}: {'; '.join(parts)}"
+    url = request.url if len(request.url) <= MAX_URL else request.url[: MAX_URL - 1] + "\u2026"
+    parts = [f"{EMOJI[facts.mark]} {outcome_text(facts, brief=True)}", *_verdict_clauses(facts)]
+    return f"CORS {what} {url} from {request.origin[:200]}: {'; '.join(parts)}"
 
 
 def _verdict_clauses(facts: Facts) -> list[str]:
@@ -41,7 +46,9 @@ def _verdict_clauses(facts: Facts) -> list[str]:
         clauses.append(f"a rule that would fix it: {facts.suggestion}")
     cookies = facts.cookies
     if cookies is not None and cookies.dropped:
-        clauses.append(f"the browser drops cookie {', '.join(d.name for d in cookies.dropped)} (see the comment)")
+        dropped = ", ".join(f"{d.name} ({d.reason})" for d in cookies.dropped)
+        fix = cookies.dropped[0].fix
+        clauses.append(f"the browser drops cookie {dropped} - {SHORT_FIX.get(fix, fix)}")
     if cookies is not None and cookies.rewritten:
         clauses.append(f"cookie {', '.join(cookies.rewritten)} rewritten so the browser keeps it")
     return clauses

@@ -74,7 +74,9 @@ def settled(facts: Facts, mode: Credentials) -> Facts:
     return replace(facts, server=side(facts.server), browser=browser)
 
 
-def outcome_text(facts: Facts) -> str:
+def outcome_text(facts: Facts, brief: bool = False) -> str:
+    """What was decided; `brief` (the one-line log): a long list of requested headers cut short, and an
+    allowed call's credentials left to the clause that follows when its verdict depends on them."""
     d = facts.decision
     by = f" by rule '{d.rule}'" if d.rule else ""
     server_status = facts.server_status
@@ -102,13 +104,20 @@ def outcome_text(facts: Facts) -> str:
         passed = "without CORS headers (Vary: Origin added)" if facts.vary_added else "untouched"
         text = f"refused{by}: {d.reason}; passed on {passed}"
     details = [str(facts.status)] if d.action is Action.ALLOW else []
-    if d.detail and d.action is not Action.REFUSE:
-        details.append(d.detail)
+    said_by_clause = brief and d.action is Action.ALLOW and facts.browser.depends_on_credentials  # the credentials
+    if d.detail and d.action is not Action.REFUSE and not said_by_clause:
+        details.append(_brief(d.detail) if brief else d.detail)
     if details:
         text += f" ({'; '.join(details)})"
     if d.reason and d.action in (Action.ALLOW, Action.ANSWER, Action.REPAIR):
         text += f"; note: {d.reason}"
     return text
+
+
+def _brief(detail: str, limit: int = 60) -> str:
+    if len(detail) <= limit:
+        return detail
+    return detail[: detail.rfind(", ", 0, limit)] + f", ... ({detail.count(', ') + 1} in all)"
 
 
 def verdict_text(facts: Facts) -> str:

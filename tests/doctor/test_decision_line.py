@@ -54,8 +54,8 @@ def test_an_answered_preflight_is_one_short_line():
 def test_the_other_credentials_mode_is_a_clause_with_its_fix_not_a_second_sentence():
     fixed = outcome("api.example.com", 200)
     assert fixed.line == (
-        f"CORS GET https://api.example.com/items from {ORIGIN}: \U0001f536 allowed by rule 'api' (200; no "
-        "credentials); blocked if credentials: 'include' - set allow_credentials: true"
+        f"CORS GET https://api.example.com/items from {ORIGIN}: \U0001f536 allowed by rule 'api' (200); "
+        "blocked if credentials: 'include' - set allow_credentials: true"
     )
     assert "Access to fetch at" not in fixed.line and "Access to fetch at" in fixed.comment
     assert "Access to fetch at" in fixed.long_line
@@ -91,3 +91,24 @@ def test_a_preflight_leaves_the_credentials_clause_to_its_call():
         f"CORS preflight PUT https://api.example.com/items from {ORIGIN}: \U0001f536 answered 204 by rule 'api' "
         "(methods PUT)"
     )
+
+
+def test_a_long_list_of_requested_headers_is_cut_short_on_the_line_only():
+    names = ", ".join(f"x-h{n}" for n in range(40))
+    request = CorsRequest(
+        "OPTIONS", "https", "session.example.com", 443, "/items", (ORIGIN,), (), request_method="PUT",
+        request_headers=names,
+    )  # fmt: skip
+    answered = respond(decide(request, RULES), None)
+    assert answered.line.endswith("(methods PUT; headers x-h0, x-h1, x-h2, x-h3, x-h4, x-h5, ... (40 in all))")
+    assert len(answered.line) < 200 and names in answered.comment
+
+
+def test_a_long_url_is_cut_on_the_line_and_a_dropped_cookie_named_with_its_reason():
+    path = "/items?" + "&".join(f"q{n}=value" for n in range(30))
+    request = CorsRequest("GET", "https", "session.example.com", 443, path, (ORIGIN,), (), carries_credentials=True)
+    answer = respond(decide(request, RULES), 200, [("Set-Cookie", "sid=1; Path=/")])
+    head, said = answer.line.split(f" from {ORIGIN}: ")
+    assert head == f"CORS GET {request.url[:99]}\u2026" and request.url in answer.long_line
+    assert said.startswith(f"{CHECK} allowed by rule 'session' (200; credentials); the browser drops cookie sid (")
+    assert said.endswith(") - set rewrite_cookies: true")

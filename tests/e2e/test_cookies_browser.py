@@ -59,9 +59,11 @@ def world(tmp_path_factory):
         rules.write_text(RULES.format(api=api.port, tls_api=tls_api.port))
         page_server = PageServer()
         page = page_server.origin
-        reverse_mode = ("--mode", f"reverse:http://127.0.0.1:{api.port}", "--set", f"cors_rules={rules}")
+        # cors_verbose: each cookie's reason in full on the log line, to compare with Chromium's.
+        verbose = ("--set", "cors_verbose=true")
+        reverse_mode = ("--mode", f"reverse:http://127.0.0.1:{api.port}", "--set", f"cors_rules={rules}", *verbose)
         with (
-            Mitmdump(folder, "--set", f"cors_rules={rules}", "--set", "ssl_insecure=true") as proxy,
+            Mitmdump(folder, "--set", f"cors_rules={rules}", "--set", "ssl_insecure=true", *verbose) as proxy,
             Mitmdump(folder / "reverse", *reverse_mode) as reverse,
         ):
             proxied = launch(playwright, proxy.port, "--ignore-certificate-errors")

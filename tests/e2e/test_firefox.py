@@ -35,7 +35,8 @@ def setup(tmp_path_factory):
         rules = folder / "rules.yaml"
         rules.write_text(RULES.format(api=api.port))
         page = PageServer()
-        with Mitmdump(folder, "--set", f"cors_rules={rules}") as proxy:
+        # cors_verbose: the line carries Firefox's codes for both credentials modes, to compare with its console.
+        with Mitmdump(folder, "--set", f"cors_rules={rules}", "--set", "cors_verbose=true") as proxy:
             firefox = Firefox(proxy.port)
             try:
                 firefox.goto(page.origin + "/")
@@ -107,6 +108,16 @@ def test_a_same_site_credentialed_call_is_reported_as_blocked_if_credentialed(se
     assert "if the page sends credentials: 'include', the browser will block: " in line
     claim = line.split("(Firefox: ", 1)[1].split(")", 1)[0].split(", ")
     assert codes(result["console"]) == claim == ["CORSMissingAllowCredentials"]
+
+
+def test_a_cross_site_call_without_credentials_stays_two_sided_in_firefox(setup):
+    """Firefox sends Sec-Fetch-Storage-Access only under its default cookie behaviour
+    (tests/e2e/test_storage_access.py), so its absence on a cross-site call proves nothing: both sides."""
+    target = url(setup, "/open/me")
+    assert setup["firefox"].fetch(target)["ok"]
+    assert "sec-fetch-storage-access" not in {name.lower() for name in setup["api"].seen[-1][2]}
+    line = setup["proxy"].wait_for(f"CORS GET {target} from ")
+    assert "rule 'open' fixed it for calls without credentials; if the page sends credentials: 'include'" in line
 
 
 def test_a_cross_site_credentialed_call_is_seen_by_its_storage_access_header(setup):

@@ -231,7 +231,9 @@ def test_starlette_cors_disallowed_preflight(call, proxy, api):
     reply = call("OPTIONS", "/specific/", preflight("https://another.org", "POST", "X-Nope"))
     assert reply.status == 405 and reply.get("Access-Control-Allow-Origin") is None
     assert vary(reply) == {"Origin"}
-    proxy.wait_for(f"CORS preflight POST http://127.0.0.1:{api.port}/specific/ from https://another.org: refused")
+    proxy.wait_for_decision(
+        f"CORS preflight POST http://127.0.0.1:{api.port}/specific/ from https://another.org", "refused"
+    )
     reply = call("OPTIONS", "/specific/?n=2", preflight(headers="X-Nope-1, X-Nope-2"))
     assert reply.status == 405
     proxy.wait_for("header x-nope-1, x-nope-2 not in allow_headers [x-example, content-type]")
