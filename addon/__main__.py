@@ -62,25 +62,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def explain(path: str, blocked_only: bool = False, as_json: bool = False) -> int:
-    """0: no call is blocked; 1: a call is blocked (or failed with no response to tell why); 2: unreadable."""
-    import json
-
+    """0: no call is blocked; 1: a call is blocked in every credentials mode the file allows; 2: unreadable.
+    The file is read in passes, one call at a time (bench/README.md, "A large HAR")."""
     from addon.doctor import file_report
-    from addon.doctor.offline import UnreadableFile, explain_file, judge_calls
-    from addon.mitm.flowfile import read_file
+    from addon.doctor.offline import explain_file, judged_calls, summarize
+    from addon.doctor.recorded import UnreadableFile
+    from addon.mitm.flowfile import read_calls
+
+    def calls():
+        return read_calls(path)
 
     try:
-        calls = read_file(path)
+        summary, preflights = summarize(calls)
+        if as_json:
+            judged = (judged for _, judged in judged_calls(calls(), preflights))
+            for text in file_report.json_text(summary, judged):
+                print(text)
+        elif summary.calls:
+            for line in explain_file(calls, blocked_only):
+                print(line)
+        else:
+            print(f"{path}: no cross-origin calls in it")
     except (OSError, UnreadableFile) as e:
         print(f"{path}: cannot explain: {e}", file=sys.stderr)
         return 2
-    judged = [j for _, j in judge_calls(calls)]
-    if as_json:
-        print(json.dumps(file_report.as_json(judged), indent=2))
-    else:
-        lines = list(explain_file(calls, blocked_only))
-        print("\n".join(lines) if lines else f"{path}: no cross-origin calls in it")
-    return 1 if any(j.outcome in file_report.FINDINGS for j in judged) else 0
+    return 1 if summary.has_findings else 0
 
 
 def init(path: Path) -> int:

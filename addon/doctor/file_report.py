@@ -6,7 +6,9 @@ The JSON fields are documented in README.md ("CORS in CI"); their names are kept
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -82,33 +84,58 @@ def needs_preflight(method: str, headers: list[tuple[str, str]]) -> str:
     return ""
 
 
-def summary_lines(calls: list[Judged]) -> list[str]:
-    counts = Counter(call.outcome for call in calls)
-    lines = [f"Summary: {len(calls)} cross-origin call{'' if len(calls) == 1 else 's'}: " + _counts(counts)]
-    for (origin, host), group in _groups(calls).items():
-        lines.append(f"  {origin} -> {host}: {_counts(Counter(call.outcome for call in group))}")
-        reasons = Counter((call.outcome, call.reason, call.blocking.fix if call.blocking else "") for call in group)
-        for (outcome, reason, fix), n in reasons.items():
-            if outcome != "passes":
+class FileSummary:
+    """The counts of a whole file, taken one call at a time: its size is that of the summary (origins,
+    hosts, reasons), never that of the file."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.counts: Counter[Outcome] = Counter()
+        self.groups: dict[tuple[str, str], Counter[Outcome]] = {}
+        self.reasons: dict[tuple[str, str], Counter[tuple[Outcome, str, str]]] = {}
+
+    def add(self, call: Judged) -> None:
+        self.calls += 1
+        outcome = call.outcome
+        self.counts[outcome] += 1
+        group = (call.request.origin, f"{call.request.host}:{call.request.port}")
+        self.groups.setdefault(group, Counter())[outcome] += 1
+        if outcome != "passes":
+            fix = call.blocking.fix if call.blocking else ""
+            self.reasons.setdefault(group, Counter())[(outcome, call.reason, fix)] += 1
+
+    @property
+    def has_findings(self) -> bool:
+        return any(self.counts.get(outcome) for outcome in FINDINGS)
+
+    def lines(self) -> list[str]:
+        lines = [f"Summary: {self.calls} cross-origin call{'' if self.calls == 1 else 's'}: " + _counts(self.counts)]
+        for group, counts in self.groups.items():
+            lines.append(f"  {group[0]} -> {group[1]}: {_counts(counts)}")
+            for (outcome, reason, fix), n in self.reasons.get(group, Counter()).items():
                 lines.append(f"    {outcome} (x{n}): {reason}" + (f"; fix: {fix}" if fix else ""))
-    return lines
+        return lines
 
-
-def as_json(calls: list[Judged]) -> dict[str, object]:
-    return {
-        "summary": {
-            "calls": len(calls),
-            **_json_counts(calls),
+    def as_json(self) -> dict[str, object]:
+        return {
+            "calls": self.calls,
+            **_json_counts(self.counts),
             "groups": [
-                {"origin": origin, "host": host, **_json_counts(group)}
-                for (origin, host), group in _groups(calls).items()
+                {"origin": origin, "host": host, **_json_counts(counts)}
+                for (origin, host), counts in self.groups.items()
             ],
-        },
-        "calls": [_call_json(call) for call in calls],
-    }
+        }
 
 
-def _call_json(call: Judged) -> dict[str, object]:
+def json_text(summary: FileSummary, calls: Iterable[Judged]) -> Iterator[str]:
+    """{"summary": ..., "calls": [...]} as text, one call at a time."""
+    yield '{"summary": ' + json.dumps(summary.as_json(), indent=2) + ',\n"calls": ['
+    for n, call in enumerate(calls):
+        yield ("," if n else "") + json.dumps(call_json(call))
+    yield "]}"
+
+
+def call_json(call: Judged) -> dict[str, object]:
     blocking = call.blocking
     return {
         "method": call.method,
@@ -126,17 +153,8 @@ def _call_json(call: Judged) -> dict[str, object]:
     }
 
 
-def _json_counts(calls: list[Judged]) -> dict[str, int]:
-    counts = Counter(call.outcome for call in calls)
+def _json_counts(counts: Counter[Outcome]) -> dict[str, int]:
     return {key.replace(" ", "_"): counts.get(key, 0) for key in OUTCOMES}
-
-
-def _groups(calls: list[Judged]) -> dict[tuple[str, str], list[Judged]]:
-    groups: dict[tuple[str, str], list[Judged]] = {}
-    for call in calls:
-        host = f"{call.request.host}:{call.request.port}"
-        groups.setdefault((call.request.origin, host), []).append(call)
-    return groups
 
 
 def _counts(counts: Counter[Outcome]) -> str:

@@ -5,62 +5,24 @@ the blocked ones. Where the file lacks what a verdict needs, it says so; it neve
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from addon.core.patterns import DEFAULT_PORTS, parse_origin, serialize_origin
 from addon.core.request import CorsRequest, read_request
 from addon.doctor.cookies import examine
-from addon.doctor.file_report import CORS_FAILURE, Judged, needs_preflight, summary_lines
+from addon.doctor.exchange import Judgement
+from addon.doctor.file_report import CORS_FAILURE, FileSummary, Judged, needs_preflight
 from addon.doctor.judge import credentials_modes, judge
+from addon.doctor.recorded import Fields, Recorded
 from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK
 from addon.doctor.stack import permanent_fix
-from addon.doctor.suggest import observed_call, suggest_rules
+from addon.doctor.suggest import Observed, observed_call, suggest_rules
 
-Fields = list[tuple[str, str]]
-
-
-class UnreadableFile(Exception):
-    """The file is neither a HAR nor a mitmproxy flow file."""
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """One request and what the file says came back."""
-
-    method: str
-    url: str
-    request_headers: Fields
-    status: int  # 0 or less: no response recorded (Playwright: -1 for a blocked call)
-    response_headers: Fields
-    error: str = ""  # the browser's network error: DevTools' _error, Playwright's _failureText (net::ERR_FAILED)
-
-
-def read_har(text: str) -> list[Recorded]:
-    """The entries of a HAR, with the fields mitmproxy's HAR reader drops (_error, _failureText)."""
-    try:
-        entries = json.loads(text)["log"]["entries"]
-        return [
-            Recorded(
-                e["request"]["method"],
-                e["request"]["url"],
-                [(h["name"], h["value"]) for h in e["request"].get("headers", [])],
-                int(e.get("response", {}).get("status", 0) or 0),
-                [(h["name"], h["value"]) for h in e.get("response", {}).get("headers", [])],
-                _error(e),
-            )
-            for e in entries
-        ]
-    except (ValueError, KeyError, TypeError) as e:
-        raise UnreadableFile(f"not a HAR file ({type(e).__name__}: {e})") from None
-
-
-def _error(entry: dict[str, Any]) -> str:
-    response = entry.get("response", {})
-    return str(entry.get("_error") or response.get("_error") or response.get("_failureText") or "")
+Source = Callable[[], Iterable[Recorded]]  # the file's calls, read afresh each time (a file is read in passes)
+PreflightKey = tuple[str, str, str]  # method asked for, URL, origin
+KEPT_PREFLIGHTS = 10_000  # a call finds its preflight among the last this many preflights of the file
 
 
 def _header(fields: Fields, name: str) -> str | None:
@@ -143,23 +105,37 @@ def _unanswered(call: Recorded, judged: Judged) -> str:
     )
 
 
-def judge_calls(calls: list[Recorded]) -> list[tuple[Recorded, Judged]]:
-    """Each cross-origin call once, with its verdicts where the file has its response (and its preflight's:
-    DevTools' export keeps preflights as entries of their own, not always before their call)."""
-    found = []
+def preflight_verdicts(calls: Iterable[Recorded]) -> OrderedDict[PreflightKey, Judgement]:
+    """The verdict on each answered preflight of the file, the latest KEPT_PREFLIGHTS of them (DevTools' export
+    keeps preflights as entries of their own, not always before their call: the whole file is read first)."""
+    found: OrderedDict[PreflightKey, Judgement] = OrderedDict()
+    for call in calls:
+        if call.method != "OPTIONS" or not _answered(call):
+            continue
+        read = cors_request(call)
+        if read is None or not read[0].is_preflight or not read[0].request_method:
+            continue
+        request = read[0]
+        key = (request.request_method or "", call.url, request.origin)
+        found[key] = judge(request, call.status, call.response_headers)
+        found.move_to_end(key)
+        if len(found) > KEPT_PREFLIGHTS:
+            found.popitem(last=False)
+    return found
+
+
+def judged_calls(
+    calls: Iterable[Recorded], preflights: OrderedDict[PreflightKey, Judgement]
+) -> Iterator[tuple[Recorded, Judged]]:
+    """Each cross-origin call once, with its verdicts where the file has its response, and its preflight's."""
     for call in calls:
         read = cors_request(call)
-        if read is not None:
-            request, note = read
-            verdicts = judge(request, call.status, call.response_headers) if _answered(call) else None
-            found.append((call, request, note, verdicts))
-    preflights = {
-        (request.request_method, call.url, request.origin): judgement
-        for call, request, _, judgement in found
-        if request.is_preflight and request.request_method and judgement is not None
-    }
-    return [
-        (
+        if read is None:
+            continue
+        request, note = read
+        judgement = judge(request, call.status, call.response_headers) if _answered(call) else None
+        preflight = None if judgement else preflights.get((request.method, call.url, request.origin))
+        yield (
             call,
             Judged(
                 method=call.method,
@@ -169,12 +145,30 @@ def judge_calls(calls: list[Recorded]) -> list[tuple[Recorded, Judged]]:
                 request=request,
                 note=note,
                 judgement=judgement,
-                preflight=None if judgement else preflights.get((request.method, call.url, request.origin)),
+                preflight=preflight,
                 needs_preflight="" if request.is_preflight else needs_preflight(call.method, call.request_headers),
             ),
         )
-        for call, request, note, judgement in found
-    ]
+
+
+def judge_calls(calls: Sequence[Recorded]) -> list[tuple[Recorded, Judged]]:
+    return list(judged_calls(calls, preflight_verdicts(calls)))
+
+
+def _reader(calls: Source | Sequence[Recorded]) -> Source:
+    if callable(calls):
+        return calls
+    return lambda: calls
+
+
+def summarize(calls: Source | Sequence[Recorded]) -> tuple[FileSummary, OrderedDict[PreflightKey, Judgement]]:
+    """The file's summary (a pass for its preflights, one for its calls) and its preflights' verdicts."""
+    read = _reader(calls)
+    preflights = preflight_verdicts(read())
+    summary = FileSummary()
+    for _, judged in judged_calls(read(), preflights):
+        summary.add(judged)
+    return summary, preflights
 
 
 def saved_call_line(call: Recorded, preflights: Sequence[Recorded] = ()) -> tuple[str, str] | None:
@@ -188,24 +182,24 @@ def saved_call_line(call: Recorded, preflights: Sequence[Recorded] = ()) -> tupl
     return line, DEPENDS_MARK if found.outcome == "blocked with credentials" else BLOCKED_MARK
 
 
-def explain_file(calls: list[Recorded], blocked_only: bool = False) -> Iterator[str]:
+def explain_file(calls: Source | Sequence[Recorded], blocked_only: bool = False) -> Iterator[str]:
     """The summary, then each call (only those not passing, with `blocked_only`), then a rules.yaml."""
-    judged = judge_calls(calls)
-    if not judged:
+    summary, preflights = summarize(calls)
+    if not summary.calls:
         return
-    yield from summary_lines([j for _, j in judged])
-    blocked = []
-    for call, j in judged:
-        if j.judgement is not None and j.judgement.blocking is not None:
-            blocked.append(j.request)
-        if blocked_only and j.outcome == "passes":
+    yield from summary.lines()
+    blocked: dict[Observed, None] = {}  # one per kind of call: as many as the rules they make
+    for call, judged in judged_calls(_reader(calls)(), preflights):
+        if judged.judgement is not None and judged.judgement.blocking is not None:
+            blocked[observed_call(judged.request)] = None
+        if blocked_only and judged.outcome == "passes":
             continue
         yield ""
-        yield from _details(call, j)
+        yield from _details(call, judged)
     if blocked:
         yield ""
         yield "A rules.yaml that would unblock the blocked calls:"
-        yield from suggest_rules([observed_call(request) for request in blocked]).splitlines()
+        yield from suggest_rules(list(blocked)).splitlines()
 
 
 def _details(call: Recorded, judged: Judged) -> Iterator[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from mitmproxy import http, io
 from mitmproxy.exceptions import FlowReadException
 
-from addon.doctor.offline import Recorded, UnreadableFile, read_har
+from addon.doctor.recorded import Recorded, UnreadableFile, har_records
 
 
 def recorded_flow(flow: http.HTTPFlow) -> Recorded:
@@ -21,24 +23,23 @@ def recorded_flow(flow: http.HTTPFlow) -> Recorded:
     )
 
 
-def read_flows(path: str) -> list[Recorded]:
-    recorded = []
+def read_flows(path: str) -> Iterator[Recorded]:
     try:
         with open(path, "rb") as f:
             for flow in io.FlowReader(f).stream():
-                if not isinstance(flow, http.HTTPFlow):
-                    continue
-                recorded.append(recorded_flow(flow))
+                if isinstance(flow, http.HTTPFlow):
+                    yield recorded_flow(flow)
     except (FlowReadException, ValueError) as e:
         raise UnreadableFile(f"not a HAR or mitmproxy flow file ({e})") from None
-    return recorded
 
 
-def read_file(path: str) -> list[Recorded]:
-    """A HAR or a flow file, told apart by its first byte. Raises UnreadableFile, OSError."""
+def read_calls(path: str) -> Iterator[Recorded]:
+    """The calls of a HAR or a flow file, one at a time, told apart by the first byte. Raises
+    UnreadableFile, OSError (while it is read)."""
     with open(path, "rb") as f:
         start = f.read(1).lstrip()
     if start == b"{":
         with open(path, encoding="utf-8", errors="replace") as f:
-            return read_har(f.read())
-    return read_flows(path)
+            yield from har_records(f)
+    else:
+        yield from read_flows(path)

@@ -9,7 +9,8 @@ from collections import deque
 
 from mitmproxy import http
 
-from addon.doctor.offline import Recorded, saved_call_line
+from addon.doctor.offline import saved_call_line
+from addon.doctor.recorded import Recorded
 from addon.mitm.flowfile import recorded_flow
 
 logger = logging.getLogger("addon.mitm.addon")

@@ -8,7 +8,8 @@ import pytest
 from support.proxy import ROOT
 
 from addon.doctor.file_report import needs_preflight
-from addon.doctor.offline import Recorded, explain_file, judge_calls
+from addon.doctor.offline import explain_file, judge_calls
+from addon.doctor.recorded import Recorded
 
 ORIGIN, API = "http://localhost:3000", "http://127.0.0.1:5000"
 PAGE = [("Origin", ORIGIN)]

@@ -13,7 +13,8 @@ from support.proxy import ROOT, Mitmdump, run_to_exit
 from support.tools import require_tool
 from support.upstream import Upstream
 
-from addon.doctor.offline import Recorded, explain_file, read_har
+from addon.doctor.offline import explain_file
+from addon.doctor.recorded import Recorded, read_har
 
 ORIGIN = "http://localhost:3000"
 

@@ -221,7 +221,7 @@ def test_a_page_with_five_working_calls_and_one_blocked_reads_five_checks_and_on
         assert line.endswith(f"CORS GET {url} from {page.origin}: \u2705 allowed by rule 'open' (200; no credentials)")
     line = proxy.wait_for(f"CORS GET {blocked} from {page.origin}: ")
     assert f"from {page.origin}: \u26d4 refused by rule 'other-origin': origin {page.origin} is not in" in line
-    assert line.endswith(f"; browser will block: {result['console']} (Firefox: CORSAllowOriginNotMatchingOrigin)")
+    assert line.endswith(f"; browser will block: {result['console']} (Firefox: CORSMissingAllowOrigin)")
 
 
 def test_credentials_the_proxy_cannot_see_are_judged_both_ways(playwright, servers, page, proxy, tmp_path):
