@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 # Debian's golang-github-rs-cors-dev: the Go export's test builds against it offline.
 RS_CORS := /usr/share/gocode/src/github.com/rs/cors
 
-.PHONY: run web dump demo test test-fast test-repeat lint screenshot bench bench-instructions system-deps clean
+.PHONY: run web dump demo test test-fast test-repeat lint screenshot bench bench-instructions bench-har system-deps clean
 
 # The tool needs mitmproxy and pyyaml; the tests add browsers' drivers and the apps they compare.
 $(BIN)/.installed: pyproject.toml
@@ -82,6 +82,10 @@ bench: system-deps $(BIN)/.installed-test
 	$(BIN)/python bench/bench.py $(ARGS)
 
 # Instructions per request under valgrind: steadier than throughput on a shared machine.
+# cors-addon explain on a 100,000-call HAR: time and peak memory (bench/README.md, "A large HAR").
+bench-har: $(BIN)/.installed
+	$(BIN)/python bench/har_scale.py $(ARGS)
+
 bench-instructions: system-deps $(BIN)/.installed-test
 	@command -v valgrind >/dev/null && command -v nginx >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -41,7 +41,7 @@ def _verdict_clauses(facts: Facts) -> list[str]:
         # reported with the likely reason (addon/doctor/pending.py).
         rule_decides = rule and not facts.audit and facts.decision.action is not Action.REFUSE
         fix = "set allow_credentials: true" if rule_decides else f"fix: {blocking.fix}"
-        clauses.append(f"blocked if credentials: 'include' - {fix}")
+        clauses.append(f"blocked with credentials - {fix}")
     if facts.suggestion and browser.blocked:
         clauses.append(f"a rule that would fix it: {facts.suggestion}")
     cookies = facts.cookies

@@ -114,7 +114,7 @@ def outcome_text(facts: Facts, brief: bool = False) -> str:
     return text
 
 
-def _brief(detail: str, limit: int = 60) -> str:
+def _brief(detail: str, limit: int = 50) -> str:
     if len(detail) <= limit:
         return detail
     return detail[: detail.rfind(", ", 0, limit)] + f", ... ({detail.count(', ') + 1} in all)"

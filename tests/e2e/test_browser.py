@@ -231,8 +231,9 @@ def test_credentials_the_proxy_cannot_see_are_judged_both_ways(playwright, serve
     url = api_url(servers, "/open/me", host="localhost")
     assert not page.fetch(url, credentials="include")["ok"]
     line = proxy.wait_for_decision(f"CORS GET {url} from {page.origin}", "allowed by rule 'open'")
-    assert line.endswith(": \U0001f536 allowed by rule 'open' (200); blocked if credentials: "
-                         "'include' - set allow_credentials: true")  # fmt: skip
+    assert line.endswith(
+        ": \U0001f536 allowed by rule 'open' (200); blocked with credentials - set allow_credentials: true"
+    )
     rules = servers["folder"] / "rules.yaml"
     with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "cors_verbose=true") as verbose:
         chromium = launch(playwright, verbose.port)
