@@ -63,30 +63,39 @@ def main(argv: list[str] | None = None) -> int:
 
 def explain(path: str, blocked_only: bool = False, as_json: bool = False) -> int:
     """0: no call is blocked; 1: a call is blocked in every credentials mode the file allows; 2: unreadable.
-    The file is read in passes, one call at a time (bench/README.md, "A large HAR")."""
+    Two passes over the file, one call at a time (its preflights, then its calls); the details wait in a
+    temporary file so the summary can come first (bench/README.md, "A large HAR")."""
+    import tempfile
+
     from addon.doctor import file_report
-    from addon.doctor.offline import explain_file, judged_calls, summarize
+    from addon.doctor.offline import FileReport, detail_lines, judged_calls, preflight_verdicts
     from addon.doctor.recorded import UnreadableFile
     from addon.mitm.flowfile import read_calls
 
-    def calls():
-        return read_calls(path)
-
+    report = FileReport()
     try:
-        summary, preflights = summarize(calls)
-        if as_json:
-            judged = (judged for _, judged in judged_calls(calls(), preflights))
-            for text in file_report.json_text(summary, judged):
-                print(text)
-        elif summary.calls:
-            for line in explain_file(calls, blocked_only):
-                print(line)
-        else:
-            print(f"{path}: no cross-origin calls in it")
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as details:
+            calls = judged_calls(read_calls(path), preflight_verdicts(read_calls(path)))
+            if as_json:
+                lines = file_report.json_calls(report.summary, (judged for _, judged in calls))
+            else:
+                lines = detail_lines(calls, report, blocked_only)
+            details.writelines(line + "\n" for line in lines)
+            details.seek(0)
+            if as_json:
+                print(file_report.json_head(report.summary))
+            elif report.summary.calls:
+                print("\n".join(report.summary.lines()))
+            else:
+                print(f"{path}: no cross-origin calls in it")
+            shutil.copyfileobj(details, sys.stdout)
+            tail = ["]}"] if as_json else report.suggestion_lines()
+            if tail:
+                print("\n".join(tail))
     except (OSError, UnreadableFile) as e:
         print(f"{path}: cannot explain: {e}", file=sys.stderr)
         return 2
-    return 1 if summary.has_findings else 0
+    return 1 if report.summary.has_findings else 0
 
 
 def init(path: Path) -> int:

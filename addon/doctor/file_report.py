@@ -127,12 +127,16 @@ class FileSummary:
         }
 
 
-def json_text(summary: FileSummary, calls: Iterable[Judged]) -> Iterator[str]:
-    """{"summary": ..., "calls": [...]} as text, one call at a time."""
-    yield '{"summary": ' + json.dumps(summary.as_json(), indent=2) + ',\n"calls": ['
+def json_calls(summary: FileSummary, calls: Iterable[Judged]) -> Iterator[str]:
+    """The "calls" of the JSON, one line each, adding every call to `summary` as it goes."""
     for n, call in enumerate(calls):
+        summary.add(call)
         yield ("," if n else "") + json.dumps(call_json(call))
-    yield "]}"
+
+
+def json_head(summary: FileSummary) -> str:
+    """What comes before the calls: {"summary": ..., "calls": [ (json_calls, then "]}", close it)."""
+    return '{"summary": ' + json.dumps(summary.as_json(), indent=2) + ',\n"calls": ['
 
 
 def call_json(call: Judged) -> dict[str, object]:

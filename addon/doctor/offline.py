@@ -6,7 +6,7 @@ the blocked ones. Where the file lacks what a verdict needs, it says so; it neve
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from addon.core.patterns import DEFAULT_PORTS, parse_origin, serialize_origin
@@ -20,7 +20,6 @@ from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK
 from addon.doctor.stack import permanent_fix
 from addon.doctor.suggest import Observed, observed_call, suggest_rules
 
-Source = Callable[[], Iterable[Recorded]]  # the file's calls, read afresh each time (a file is read in passes)
 PreflightKey = tuple[str, str, str]  # method asked for, URL, origin
 KEPT_PREFLIGHTS = 10_000  # a call finds its preflight among the last this many preflights of the file
 
@@ -155,20 +154,35 @@ def judge_calls(calls: Sequence[Recorded]) -> list[tuple[Recorded, Judged]]:
     return list(judged_calls(calls, preflight_verdicts(calls)))
 
 
-def _reader(calls: Source | Sequence[Recorded]) -> Source:
-    if callable(calls):
-        return calls
-    return lambda: calls
+class FileReport:
+    """What one pass over a file's calls gathers beside their details: the summary and the calls to unblock."""
+
+    def __init__(self) -> None:
+        self.summary = FileSummary()
+        self.blocked: dict[Observed, None] = {}  # one per kind of call: as many as the rules they make
+
+    def add(self, judged: Judged) -> None:
+        self.summary.add(judged)
+        if judged.judgement is not None and judged.judgement.blocking is not None:
+            self.blocked[observed_call(judged.request)] = None
+
+    def suggestion_lines(self) -> list[str]:
+        if not self.blocked:
+            return []
+        rules = suggest_rules(list(self.blocked)).splitlines()
+        return ["", "A rules.yaml that would unblock the blocked calls:", *rules]
 
 
-def summarize(calls: Source | Sequence[Recorded]) -> tuple[FileSummary, OrderedDict[PreflightKey, Judgement]]:
-    """The file's summary (a pass for its preflights, one for its calls) and its preflights' verdicts."""
-    read = _reader(calls)
-    preflights = preflight_verdicts(read())
-    summary = FileSummary()
-    for _, judged in judged_calls(read(), preflights):
-        summary.add(judged)
-    return summary, preflights
+def detail_lines(
+    judged_calls: Iterable[tuple[Recorded, Judged]], report: FileReport, blocked_only: bool
+) -> Iterator[str]:
+    """Each call's details (only those not passing, with `blocked_only`), adding every call to `report`."""
+    for call, judged in judged_calls:
+        report.add(judged)
+        if blocked_only and judged.outcome == "passes":
+            continue
+        yield ""
+        yield from _details(call, judged)
 
 
 def saved_call_line(call: Recorded, preflights: Sequence[Recorded] = ()) -> tuple[str, str] | None:
@@ -182,24 +196,12 @@ def saved_call_line(call: Recorded, preflights: Sequence[Recorded] = ()) -> tupl
     return line, DEPENDS_MARK if found.outcome == "blocked with credentials" else BLOCKED_MARK
 
 
-def explain_file(calls: Source | Sequence[Recorded], blocked_only: bool = False) -> Iterator[str]:
-    """The summary, then each call (only those not passing, with `blocked_only`), then a rules.yaml."""
-    summary, preflights = summarize(calls)
-    if not summary.calls:
-        return
-    yield from summary.lines()
-    blocked: dict[Observed, None] = {}  # one per kind of call: as many as the rules they make
-    for call, judged in judged_calls(_reader(calls)(), preflights):
-        if judged.judgement is not None and judged.judgement.blocking is not None:
-            blocked[observed_call(judged.request)] = None
-        if blocked_only and judged.outcome == "passes":
-            continue
-        yield ""
-        yield from _details(call, judged)
-    if blocked:
-        yield ""
-        yield "A rules.yaml that would unblock the blocked calls:"
-        yield from suggest_rules(list(blocked)).splitlines()
+def explain_file(calls: Sequence[Recorded], blocked_only: bool = False) -> Iterator[str]:
+    """The summary, then each call, then a rules.yaml (the CLI does the same in passes over a file)."""
+    report = FileReport()
+    details = list(detail_lines(judge_calls(calls), report, blocked_only))
+    if report.summary.calls:
+        yield from [*report.summary.lines(), *details, *report.suggestion_lines()]
 
 
 def _details(call: Recorded, judged: Judged) -> Iterator[str]:
