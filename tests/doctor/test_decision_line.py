@@ -112,3 +112,13 @@ def test_a_long_url_is_cut_on_the_line_and_a_dropped_cookie_named_with_its_reaso
     assert head == f"CORS GET {request.url[:99]}\u2026" and request.url in answer.long_line
     assert said.startswith(f"{CHECK} allowed by rule 'session' (200; credentials); the browser drops cookie sid (")
     assert said.endswith(") - set rewrite_cookies: true")
+
+
+def test_the_suites_line_check_flags_only_passing_lines_over_the_limit():
+    from support.proxy import MAX_PASSING_LINE, too_long_passing_lines
+
+    head = "[12:00:00.000] CORS GET http://127.0.0.1:5000/x from http://localhost:3000: "
+    fits = head + "\u2705 allowed by rule 'api' (200)"
+    long_pass = head + "\U0001f536 allowed " + "x" * MAX_PASSING_LINE
+    long_block = head + "\u26d4 refused " + "x" * MAX_PASSING_LINE  # a blocked call carries the whole sentence
+    assert too_long_passing_lines([fits, long_pass, long_block]) == [long_pass[len("[12:00:00.000] ") :]]

@@ -795,3 +795,17 @@ def test_a_preflight_takes_the_mode_of_its_call(configured):
     assert addon.session_summary.lines()[0].startswith(
         "CORS summary: http://localhost:3000 -> address:22: 2 fixed, 2 left blocked; why: "
     )
+
+
+def test_the_documented_filters_pick_the_blocked_and_the_undecided(configured):
+    from mitmproxy import flowfilter
+
+    addon, _ = configured
+    passing = run(addon, cors_flow(headers=[CHROME, CROSS_SITE]))
+    undecided = run(addon, cors_flow())
+    blocked = run(addon, cors_flow(host="elsewhere.example"))
+    refused = run(addon, cors_flow(origin="http://evil.example"))
+    flows = [passing, undecided, blocked, refused]
+    assert [bool(flowfilter.parse("~marked")(f)) for f in flows] == [True, True, True, True]
+    assert [bool(flowfilter.parse('~marker "no_entry|warning"')(f)) for f in flows] == [False, False, True, True]
+    assert [bool(flowfilter.parse("~marker large_orange_diamond")(f)) for f in flows] == [False, True, False, False]
