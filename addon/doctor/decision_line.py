@@ -17,8 +17,6 @@ EMOJI = {
     BLOCKED_MARK: "\u26a0\ufe0f",
     DEPENDS_MARK: "\U0001f536",
 }
-
-
 MAX_URL = 100  # longer URLs (a long query) are cut on the line; the flow has them whole
 
 

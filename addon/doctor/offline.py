@@ -173,11 +173,9 @@ class FileReport:
         return ["", "A rules.yaml that would unblock the blocked calls:", *rules]
 
 
-def detail_lines(
-    judged_calls: Iterable[tuple[Recorded, Judged]], report: FileReport, blocked_only: bool
-) -> Iterator[str]:
+def detail_lines(calls: Iterable[tuple[Recorded, Judged]], report: FileReport, blocked_only: bool) -> Iterator[str]:
     """Each call's details (only those not passing, with `blocked_only`), adding every call to `report`."""
-    for call, judged in judged_calls:
+    for call, judged in calls:
         report.add(judged)
         if blocked_only and judged.outcome == "passes":
             continue

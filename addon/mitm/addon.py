@@ -194,8 +194,10 @@ class CorsAddon:
         f.marked = outcome.mark
         f.metadata["cors"] = outcome.metadata(server_response)
         self.session_summary.add(outcome.summary_entry)
-        self.preflights.passed(outcome.facts, time.monotonic(), weakref.ref(f))
-        preflight = self.asked_by.pop(f, None)
+        if outcome.facts.decision.request.is_preflight:
+            self.preflights.passed(outcome.facts, time.monotonic(), weakref.ref(f))
+            return
+        preflight = self.asked_by.pop(f, None) if self.asked_by else None
         if preflight is not None and len(outcome.facts.browser.sides) == 1:
             self._settle(*preflight, outcome.facts.browser.sides[0][0])
 
