@@ -38,15 +38,17 @@ def _verdict_clauses(facts: Facts) -> list[str]:
         # A preflight never shows its call's mode: the call's own line does, and a call that never comes is
         # reported with the likely reason (addon/doctor/pending.py).
         rule_decides = rule and not facts.audit and facts.decision.action is not Action.REFUSE
-        fix = "set allow_credentials: true" if rule_decides else f"fix: {blocking.fix}"
-        clauses.append(f"blocked with credentials - {fix}")
+        if rule_decides:
+            clauses.append("with credentials: needs allow_credentials: true")
+        else:
+            clauses.append(f"with credentials: blocked; fix: {blocking.fix}")
     if facts.suggestion and browser.blocked:
         clauses.append(f"a rule that would fix it: {facts.suggestion}")
     cookies = facts.cookies
     if cookies is not None and cookies.dropped:
         dropped = ", ".join(f"{d.name} ({d.reason})" for d in cookies.dropped)
         fix = cookies.dropped[0].fix
-        clauses.append(f"the browser drops cookie {dropped} - {SHORT_FIX.get(fix, fix)}")
+        clauses.append(f"the browser drops cookie {dropped}: {SHORT_FIX.get(fix, fix)}")
     if cookies is not None and cookies.rewritten:
         clauses.append(f"cookie {', '.join(cookies.rewritten)} rewritten so the browser keeps it")
     return clauses

@@ -76,7 +76,7 @@ def settled(facts: Facts, mode: Credentials) -> Facts:
 
 def outcome_text(facts: Facts, brief: bool = False) -> str:
     """What was decided; `brief` (the one-line log): a long list of requested headers cut short, and an
-    allowed call's credentials left to the clause that follows when its verdict depends on them."""
+    allowed call's detail (the rule's credentials) left to the comment, or to the clause that follows."""
     d = facts.decision
     by = f" by rule '{d.rule}'" if d.rule else ""
     server_status = facts.server_status
@@ -104,8 +104,8 @@ def outcome_text(facts: Facts, brief: bool = False) -> str:
         passed = "without CORS headers (Vary: Origin added)" if facts.vary_added else "untouched"
         text = f"refused{by}: {d.reason}; passed on {passed}"
     details = [str(facts.status)] if d.action is Action.ALLOW else []
-    said_by_clause = brief and d.action is Action.ALLOW and facts.browser.depends_on_credentials  # the credentials
-    if d.detail and d.action is not Action.REFUSE and not said_by_clause:
+    credentials_only = brief and d.action is Action.ALLOW  # an allowed call's detail is the rule's credentials
+    if d.detail and d.action is not Action.REFUSE and not credentials_only:
         details.append(_brief(d.detail) if brief else d.detail)
     if details:
         text += f" ({'; '.join(details)})"

@@ -218,7 +218,7 @@ def test_a_page_with_five_working_calls_and_one_blocked_reads_five_checks_and_on
     assert not result["ok"] and result["console"], result
     for url in working:
         line = proxy.wait_for(f"CORS GET {url} from {page.origin}: ")
-        assert line.endswith(f"CORS GET {url} from {page.origin}: \u2705 allowed by rule 'open' (200; no credentials)")
+        assert line.endswith(f"CORS GET {url} from {page.origin}: \u2705 allowed by rule 'open' (200)")
     line = proxy.wait_for(f"CORS GET {blocked} from {page.origin}: ")
     assert f"from {page.origin}: \u26d4 refused by rule 'other-origin': origin {page.origin} is not in" in line
     assert line.endswith(f"; browser will block: {result['console']} (Firefox: CORSMissingAllowOrigin)")
@@ -231,9 +231,7 @@ def test_credentials_the_proxy_cannot_see_are_judged_both_ways(playwright, serve
     url = api_url(servers, "/open/me", host="localhost")
     assert not page.fetch(url, credentials="include")["ok"]
     line = proxy.wait_for_decision(f"CORS GET {url} from {page.origin}", "allowed by rule 'open'")
-    assert line.endswith(
-        ": \U0001f536 allowed by rule 'open' (200); blocked with credentials - set allow_credentials: true"
-    )
+    assert line.endswith(": \U0001f536 allowed by rule 'open' (200); with credentials: needs allow_credentials: true")
     rules = servers["folder"] / "rules.yaml"
     with Mitmdump(tmp_path, "--set", f"cors_rules={rules}", "--set", "cors_verbose=true") as verbose:
         chromium = launch(playwright, verbose.port)
@@ -272,7 +270,7 @@ def test_star_origin_with_credentials_fails_and_the_log_says_why(cookie_page, pr
     assert_blocked_as_predicted(result, proxy, url)
     assert "must not be the wildcard '*' when the request's credentials mode is 'include'" in result["console"]
     proxy.wait_for(
-        f"{url} from {cookie_page.origin}: \u26a0\ufe0f allowed by rule 'star' (200; no credentials); note: "
+        f"{url} from {cookie_page.origin}: \u26a0\ufe0f allowed by rule 'star' (200); note: "
         "answered with Access-Control-Allow-Origin '*': the browser blocks this if the page sends "
         "credentials"
     )
