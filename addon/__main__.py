@@ -29,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     explain_parser.add_argument("file")
     explain_parser.add_argument("--blocked", action="store_true", help="list only the calls that do not pass")
     explain_parser.add_argument("--json", action="store_true", help="the summary and every call as JSON")
+    from addon.probe.command import add_arguments
+
+    add_arguments(
+        commands.add_parser(
+            "probe", help="ask URL what a browser on --origin asks (preflight, call) and judge it as the browser does"
+        )
+    )
     export = commands.add_parser("export", help="print rules.yaml as server configuration")
     export.add_argument("target", choices=sorted(EXPORTERS))
     export.add_argument("rules", nargs="?", default="rules.yaml")
@@ -44,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         return init(Path("rules.yaml"))
     if args.command == "explain":
         return explain(args.file, args.blocked, args.json)
+    if args.command == "probe":
+        from addon.probe.command import run_probe
+
+        return run_probe(args)
     try:
         rules = load_rules(args.rules)
     except RulesError as e:

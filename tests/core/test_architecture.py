@@ -16,6 +16,7 @@ MAY_IMPORT = {
     "doctor": {"core"},
     "answer": {"core", "doctor"},
     "export": {"core"},
+    "probe": {"core", "doctor"},
     "mitm": {"core", "config", "doctor", "answer", "export"},
 }
 SHELL = ("mitm", "script", "__main__")  # may import mitmproxy (the CLI only to read flow files)
@@ -82,7 +83,7 @@ def test_importing_every_pure_room_loads_no_mitmproxy():
     pure = [
         ".".join(p.relative_to(ADDON.parent).with_suffix("").parts)
         for p in modules()
-        if room(p) in {"core", "config", "doctor", "answer", "export"} and p.name != "__init__.py"
+        if room(p) in {"core", "config", "doctor", "answer", "export", "probe"} and p.name != "__init__.py"
     ]
     code = f"import sys; import {', '.join(pure)}; print(sorted(m for m in sys.modules if m.startswith('mitmproxy')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ADDON.parent)

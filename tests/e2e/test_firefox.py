@@ -9,6 +9,10 @@ from support.firefox import Firefox, firefox_path
 from support.proxy import Mitmdump
 from support.upstream import Upstream
 
+from addon.probe.client import send
+from addon.probe.plan import FetchCall
+from addon.probe.probe import probe
+
 pytestmark = pytest.mark.browser
 
 RULES = """
@@ -95,6 +99,10 @@ def test_blocked_calls_have_the_reason_codes_the_addon_claims(setup, path, which
     result = setup["firefox"].fetch(target, **init)
     assert not result["ok"], result
     assert codes(result["console"]) == claimed(setup["proxy"], target), result["console"]
+    if which == "uncovered":  # `cors-addon probe` asking the server itself finds the same codes
+        asked = FetchCall(target, setup["page"].origin, init.get("method", "GET"))
+        found = probe(asked, ("omit",), send).blocked("omit")
+        assert found is not None and found.firefox.split(", ") == codes(result["console"])
 
 
 def test_a_same_site_credentialed_call_is_reported_as_blocked_if_credentialed(setup):

@@ -1,7 +1,8 @@
 """The verdict engine against the real browser: no proxy, a server that sends chosen headers.
 
 Every case of test_verdict.py's tables is replayed in Chromium; the browser's outcome and
-console message must equal the verdict's. Where they differ, the browser is right.
+console message must equal the verdict's, and `cors-addon probe` asking the same server the same
+fetch() (its preflight, then the call) must find the same. Where they differ, the browser is right.
 """
 
 from urllib.parse import quote
@@ -12,6 +13,9 @@ from support.cases import ORIGIN_CASES, PREFLIGHT_MORE, PREFLIGHT_STAR, origin_h
 from support.upstream import Upstream
 
 from addon.doctor.verdict import Exchange, verdict
+from addon.probe.client import send
+from addon.probe.plan import FetchCall
+from addon.probe.probe import probe
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +47,22 @@ def configured_url(api, actual=(), preflight=(), preflight_status=None):
     return f"http://127.0.0.1:{api.port}/configured?" + "&".join(query)
 
 
-def assert_same(result, expected):
+def assert_same(result, expected, probed):
+    """Chromium, the verdict engine and `cors-addon probe` (asking the same server the same way) agree."""
     if expected.blocked:
         assert not result["ok"], result
         assert result["console"] == expected.chromium
+        assert probed is not None and probed.chromium == result["console"]
     else:
         assert result["ok"], result
+        assert probed is None, probed
+
+
+def probed(url, origin, method="GET", headers=None, credentials=False):
+    """What `cors-addon probe` finds for this fetch(): the verdict that blocks it, None when it passes."""
+    mode = "include" if credentials else "omit"
+    call = FetchCall(url, origin, method, tuple((headers or {}).items()))
+    return probe(call, (mode,), send).blocked(mode)
 
 
 @pytest.mark.parametrize("succeeds, credentials, methods, headers, method, used", PREFLIGHT_STAR + PREFLIGHT_MORE)
@@ -66,7 +80,7 @@ def test_preflight_star_table_in_chromium(setup, succeeds, credentials, methods,
     )
     expected = verdict(Exchange(url, page.origin, "OPTIONS", 204, tuple(preflight), credentials, method, tuple(used)))
     assert expected.blocked is not succeeds
-    assert_same(result, expected)
+    assert_same(result, expected, probed(url, page.origin, method, {name: "1" for name in used}, credentials))
 
 
 @pytest.mark.parametrize("value, passes", [case for case in ORIGIN_CASES if "\0" not in str(case[0])])
@@ -78,7 +92,7 @@ def test_allow_origin_parsing_in_chromium(setup, value, passes):
     result = page.fetch(url)
     expected = verdict(Exchange(url, page.origin, "GET", 200, tuple(headers)))
     assert expected.blocked is not passes
-    assert_same(result, expected)
+    assert_same(result, expected, probed(url, page.origin))
 
 
 FAILURES = [
@@ -168,4 +182,4 @@ def test_each_failure_message_matches_chromium(
         exchange = Exchange(url, page.origin, method, status, tuple(actual), credentials)
     expected = verdict(exchange)
     assert expected.blocked
-    assert_same(result, expected)
+    assert_same(result, expected, probed(url, page.origin, method, headers, credentials))
