@@ -57,23 +57,28 @@ class _Reader:
             self.at = end
             return value
 
-    def members(self) -> Iterator[str]:
-        """The keys of the object that starts here, each left for the caller to read (or skip) its value."""
-        self.take("{")
-        if self.peek() == "}":
+    def items(self, opening: str, closing: str) -> Iterator[None]:
+        """Once for each item of the object or array that starts here; the caller reads the item."""
+        self.take(opening)
+        if self.peek() == closing:
             self.at += 1
             return
         while True:
+            yield None
+            if self.peek() == ",":
+                self.at += 1
+                continue
+            self.take(closing)
+            return
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object that starts here, each left for the caller to read (or skip) its value."""
+        for _ in self.items("{", "}"):
             key = self.value()
             if not isinstance(key, str):
                 raise ValueError("an object key is not a string")
             self.take(":")
             yield key
-            if self.peek() == ",":
-                self.at += 1
-                continue
-            self.take("}")
-            return
 
 
 def har_entries(stream: IO[str]) -> Iterator[dict[str, Any]]:
@@ -95,17 +100,8 @@ def har_entries(stream: IO[str]) -> Iterator[dict[str, Any]]:
 
 
 def _array(reader: _Reader) -> Iterator[dict[str, Any]]:
-    reader.take("[")
-    if reader.peek() == "]":
-        reader.at += 1
-        return
-    while True:
+    for _ in reader.items("[", "]"):
         entry = reader.value()
         if not isinstance(entry, dict):
             raise TypeError("an entry is not an object")
         yield entry
-        if reader.peek() == ",":
-            reader.at += 1
-            continue
-        reader.take("]")
-        return
