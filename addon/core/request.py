@@ -26,11 +26,11 @@ WANTED = frozenset(
         b"user-agent",
     }
 )
-# Browsers seen sending Sec-Fetch-Storage-Access on every cross-site credentials: 'include' call and on no
-# other, whatever their third-party cookie setting, from these versions on (tests/e2e/test_storage_access.py).
+# Chromium from this version on was seen sending Sec-Fetch-Storage-Access on every cross-site credentials:
+# 'include' call and on no other, whatever its third-party cookie setting (tests/e2e/test_storage_access.py).
 # Not Firefox: it sends the header only under its default cookie behaviour, so its absence proves nothing.
-MARKS_CREDENTIALS_FROM = {"Chrome": 156}
-BROWSER_VERSION = re.compile(rb"(Chrome)/(\d+)")
+MARKS_CREDENTIALS_FROM_CHROME = 156
+CHROME_VERSION = re.compile(rb"Chrome/(\d+)")  # HeadlessChrome/, and the Chromium-based browsers' Chrome/
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,8 @@ def read_request(
 def marks_credentials(user_agent: bytes) -> bool:
     """Whether the browser this User-Agent names sends Sec-Fetch-Storage-Access on each cross-site
     credentials: 'include' call (so its absence on a cross-site call means no credentials)."""
-    found = BROWSER_VERSION.search(user_agent)
-    return found is not None and int(found.group(2)) >= MARKS_CREDENTIALS_FROM[found.group(1).decode()]
+    found = CHROME_VERSION.search(user_agent)
+    return found is not None and int(found.group(1)) >= MARKS_CREDENTIALS_FROM_CHROME
 
 
 def _text(value: bytes) -> str:

@@ -14,7 +14,7 @@ Fields = Sequence[tuple[str, str]]
 def credentials_modes(request: CorsRequest) -> tuple[Credentials, ...]:
     """The credentials modes the request may have been sent with. A Cookie proves "include", and so does
     Sec-Fetch-Storage-Access (Chromium and Firefox send it on each cross-site "include" call). Its absence
-    on a cross-site call from a browser known to send it (by User-Agent, core.request.MARKS_CREDENTIALS_FROM)
+    on a cross-site call from a browser known to send it (by User-Agent, core.request.MARKS_CREDENTIALS_FROM_CHROME)
     proves "omit" or "same-origin": no credentials. Elsewhere absence proves nothing (no cookie yet, a
     same-site call, curl, an older browser), and a preflight never shows the mode of the call it asks for."""
     if request.is_preflight:
