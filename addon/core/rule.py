@@ -10,6 +10,9 @@ from typing import Any
 
 from addon.core.patterns import HostPattern, OriginPattern
 
+# The Fetch standard's CORS-safelisted methods and the Content-Type essences a call may send unpreflighted.
+SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
+SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 # Always allowed in Access-Control-Allow-Headers when a rule lists its headers, as in Starlette.
 SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
 NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})  # no script can read them, whatever is exposed

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from addon.core.request import CorsRequest
+from addon.core.rule import SIMPLE_CONTENT_TYPES, SIMPLE_METHODS
 from addon.doctor.exchange import Judgement, Verdict
 
 Outcome = Literal["passes", "blocked", "blocked with credentials", "failed"]
@@ -21,8 +22,6 @@ FINDINGS: tuple[Outcome, ...] = ("blocked",)  # what makes the exit status 1
 # Chromium's network error for a call it blocked for CORS (DevTools' _error, Playwright's _failureText);
 # a refused connection or an unknown host has codes of its own.
 CORS_FAILURE = "net::ERR_FAILED"
-SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
-SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 
 
 @dataclass(frozen=True)

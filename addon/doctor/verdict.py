@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from addon.core.patterns import TOKEN
+from addon.core.rule import SIMPLE_METHODS
 from addon.doctor.exchange import ALWAYS_READABLE, NEVER_READABLE, Credentials, Exchange, Judgement, Verdict
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "exposure",
 ]
 
-SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PREFLIGHT_FAILED_CALL = "CORSDidNotSucceed"
 PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: "

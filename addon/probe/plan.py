@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from addon.core.patterns import TOKEN
+from addon.core.rule import SIMPLE_CONTENT_TYPES, SIMPLE_METHODS
 
 Credentials = Literal["omit", "include"]
-SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
-SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 # Set by the browser, never by a page's script: not part of Access-Control-Request-Headers.
 SET_BY_THE_BROWSER = frozenset({"cookie", "origin", "host", "content-length", "connection", "user-agent", "referer"})
 UNSAFE_BYTES = set('"():<>?@[\\]{}\x7f') | {chr(c) for c in range(0x20) if c != 0x09}
