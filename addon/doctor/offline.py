@@ -109,18 +109,23 @@ def preflight_verdicts(calls: Iterable[Recorded]) -> OrderedDict[PreflightKey, J
     keeps preflights as entries of their own, not always before their call: the whole file is read first)."""
     found: OrderedDict[PreflightKey, Judgement] = OrderedDict()
     for call in calls:
-        if call.method != "OPTIONS" or not _answered(call):
-            continue
-        read = cors_request(call)
-        if read is None or not read[0].is_preflight or not read[0].request_method:
-            continue
-        request = read[0]
-        key = (request.request_method or "", call.url, request.origin)
-        found[key] = judge(request, call.status, call.response_headers)
-        found.move_to_end(key)
-        if len(found) > KEPT_PREFLIGHTS:
-            found.popitem(last=False)
+        remember_preflight(found, call, KEPT_PREFLIGHTS)
     return found
+
+
+def remember_preflight(found: OrderedDict[PreflightKey, Judgement], call: Recorded, kept: int) -> None:
+    """Add the call's verdict to `found` when it is an answered preflight, keeping the latest `kept`."""
+    if call.method != "OPTIONS" or not _answered(call):
+        return
+    read = cors_request(call)
+    if read is None or not read[0].is_preflight or not read[0].request_method:
+        return
+    request = read[0]
+    key = (request.request_method or "", call.url, request.origin)
+    found[key] = judge(request, call.status, call.response_headers)
+    found.move_to_end(key)
+    if len(found) > kept:
+        found.popitem(last=False)
 
 
 def judged_calls(
@@ -183,13 +188,16 @@ def detail_lines(calls: Iterable[tuple[Recorded, Judged]], report: FileReport, b
         yield from _details(call, judged)
 
 
-def saved_call_line(call: Recorded, preflights: Sequence[Recorded] = ()) -> tuple[str, str] | None:
+def saved_call_line(
+    call: Recorded, preflights: OrderedDict[PreflightKey, Judgement] | None = None
+) -> tuple[str, str] | None:
     """`mitmdump -nr FILE` in audit mode: the log line and mark for a saved cross-origin call without
-    response headers, told by its preflight among `preflights` where the file had one; None for other calls."""
-    judged = judge_calls([*preflights, call])
-    if not judged or judged[-1][0] is not call or judged[-1][1].judgement is not None:
+    response headers, told by its preflight's verdict in `preflights` where the file had one; None for
+    other calls."""
+    judged = next(judged_calls([call], preflights or OrderedDict()), None)
+    if judged is None or judged[1].judgement is not None:
         return None
-    request, found = judged[-1][1].request, judged[-1][1]
+    request, found = judged[1].request, judged[1]
     line = f"CORS {request.method} {request.url} from {request.origin}{found.note}: {_unanswered(call, found).strip()}"
     return line, DEPENDS_MARK if found.outcome == "blocked with credentials" else BLOCKED_MARK
 

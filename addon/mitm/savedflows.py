@@ -5,26 +5,26 @@ had one, and marked; nothing is changed."""
 from __future__ import annotations
 
 import logging
-from collections import deque
+from collections import OrderedDict
 
 from mitmproxy import http
 
-from addon.doctor.offline import saved_call_line
-from addon.doctor.recorded import Recorded
+from addon.doctor.exchange import Judgement
+from addon.doctor.offline import PreflightKey, remember_preflight, saved_call_line
 from addon.mitm.flowfile import recorded_flow
 
 logger = logging.getLogger("addon.mitm.addon")
+KEPT = 100  # the verdicts of the latest saved preflights
 
 
 class SavedFlows:
     def __init__(self) -> None:
-        self.preflights: deque[Recorded] = deque(maxlen=100)  # the latest saved preflights, to tell calls by
+        self.preflights: OrderedDict[PreflightKey, Judgement] = OrderedDict()  # to tell unanswered calls by
 
     def explain(self, f: http.HTTPFlow) -> bool:
         """Whether the flow was one of these, logged and marked here."""
         call = recorded_flow(f)
-        if call.method == "OPTIONS":
-            self.preflights.append(call)
+        remember_preflight(self.preflights, call, KEPT)
         if call.status > 0 and call.response_headers:
             return False
         said = saved_call_line(call, self.preflights)
