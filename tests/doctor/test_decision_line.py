@@ -42,12 +42,16 @@ def test_an_allowed_call_is_one_short_line_with_its_mark():
     )
 
 
-def test_an_answered_preflight_is_one_short_line():
-    line = outcome("session.example.com", 0, preflight=True).line
-    assert line == (
-        f"CORS preflight PUT https://session.example.com/items from {ORIGIN}: {CHECK} answered 204 by rule "
-        "'session' (methods PUT)"
-    )
+@pytest.mark.parametrize(
+    ("host", "said"),
+    [
+        ("session.example.com", f"{CHECK} answered 204 by rule 'session' (methods PUT)"),
+        # without credentials in the rule: 🔶, and the clause is left to the call's own line
+        ("api.example.com", "\U0001f536 answered 204 by rule 'api' (methods PUT)"),
+    ],
+)
+def test_an_answered_preflight_is_one_short_line(host, said):
+    assert outcome(host, 0, preflight=True).line == f"CORS preflight PUT https://{host}/items from {ORIGIN}: {said}"
 
 
 def test_the_other_credentials_mode_is_a_clause_with_its_fix_not_a_second_sentence():
@@ -82,14 +86,6 @@ def test_the_long_form_says_more(mode):
     each = outcome("api.example.com", 200, mode=mode)
     assert "server alone: blocked" in each.long_line and "server alone" not in each.line
     assert len(each.line) < len(each.long_line)
-
-
-def test_a_preflight_leaves_the_credentials_clause_to_its_call():
-    line = outcome("api.example.com", 0, preflight=True).line
-    assert line == (
-        f"CORS preflight PUT https://api.example.com/items from {ORIGIN}: \U0001f536 answered 204 by rule 'api' "
-        "(methods PUT)"
-    )
 
 
 def test_a_long_list_of_requested_headers_is_cut_short_on_the_line_only():
