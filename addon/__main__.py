@@ -16,7 +16,7 @@ SCRIPT = HERE / "script.py"
 EXAMPLE_RULES = HERE / "rules.example.yaml"
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cors-addon", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("script", help='print the path of the -s script: mitmproxy -s "$(cors-addon script)"')
@@ -36,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
             "probe", help="ask URL what a browser on --origin asks (preflight, call) and judge it as the browser does"
         )
     )
+    from addon.probe.verify_command import add_arguments as add_verify_arguments
+
+    add_verify_arguments(
+        commands.add_parser(
+            "verify", help="ask the rules' servers (or --against URL) whether they do what each rule does"
+        )
+    )
     export = commands.add_parser("export", help="print rules.yaml as server configuration")
     export.add_argument("target", choices=sorted(EXPORTERS))
     export.add_argument("rules", nargs="?", default="rules.yaml")
@@ -43,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         "--listen", default="127.0.0.1:8080", help="nginx, caddy, apache: the address the server listens on"
     )
     export.add_argument("--upstream", default="http://127.0.0.1:8000", help="nginx, caddy, apache: where the API runs")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = command_line().parse_args(argv)
     if args.command == "script":
         print(SCRIPT)
         return 0
@@ -62,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if args.command == "check" else 2
     for warning in rules.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if args.command == "verify":
+        from addon.probe.verify_command import run_verify
+
+        return run_verify(args, rules)
     if args.command == "check":
         count = len(rules.rules)
         print(f"{args.rules}: {count} rule{'' if count == 1 else 's'}, {len(rules.warnings)} warning(s)")

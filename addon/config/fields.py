@@ -15,7 +15,8 @@ from typing import Any, NamedTuple
 
 from addon.config.originregex import compile_origin_regex
 from addon.config.problems import type_name, yaml_text
-from addon.core.patterns import LOCAL_DEVELOPMENT_ORIGINS, TOKEN, compile_path, parse_host, parse_origin_pattern
+from addon.core.paths import compile_path
+from addon.core.patterns import LOCAL_DEVELOPMENT_ORIGINS, TOKEN, parse_host, parse_origin_pattern
 from addon.core.rule import Preflight
 
 ANY = "*"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_HOST_TOKEN = re.compile(r"(?:[a-z0-9-]+\\\.)+[a-z0-9-]+", re.IGNORECASE)  # example\.com as written in a regex
+from addon.core.patterns import REGEX_HOST_TOKEN
+
 _UNESCAPED_DOT = re.compile(r"(?<=[a-z0-9])(?<!\\)\.(?=[a-z0-9])", re.IGNORECASE)  # api.example: '.' is "any"
 _LOOKALIKES = ("{scheme}://{host}.evil.example", "{scheme}://evil-{host}", "{scheme}://{host}evil.example")
 
@@ -26,7 +27,7 @@ def compile_origin_regex(text: str) -> tuple[re.Pattern[str], list[str]]:
         warnings.append(
             f"{text!r}: an unescaped '.' matches any character ({example!r} matches too); write '\\.' for a dot"
         )
-    for token in _HOST_TOKEN.findall(text):
+    for token in REGEX_HOST_TOKEN.findall(text):
         host = token.replace("\\.", ".")
         probes = [form.format(scheme=scheme, host=host) for form in _LOOKALIKES for scheme in ("https", "http")]
         matched = next((probe for probe in probes if pattern.fullmatch(probe)), None)

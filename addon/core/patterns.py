@@ -9,10 +9,10 @@ import functools
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 ANY_PORT = -1
+REGEX_HOST_TOKEN = re.compile(r"(?:[a-z0-9-]+\\\.)+[a-z0-9-]+", re.IGNORECASE)  # example\.com as a regex writes it
 TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token: a method or a header name
 
 _HOST_RE = re.compile(r"^(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9_.*-]+))(?::(?P<port>\d{1,5}|\*))?$")
@@ -91,43 +91,6 @@ def parse_host(text: str) -> HostPattern:
     if name.startswith(".") or name.endswith(".") or ".." in name:
         raise ValueError(f"'{raw}' is not a host name (empty label between dots)")
     return HostPattern(name, port, False)
-
-
-def normalize_path(path: str) -> str | None:
-    """The path as a server resolves it: query left out, percent-decoded, dot segments removed (RFC 3986
-    5.2.4), so /public/a/..%2F..%2Fprivate is /private. None when it does not decode as UTF-8."""
-    path = path.split("?", 1)[0].split("#", 1)[0]
-    if "%" in path:
-        try:
-            path = unquote(path, errors="strict")
-        except UnicodeDecodeError:
-            return None
-    if "." not in path:
-        return path
-    resolved: list[str] = []
-    segments = path.split("/")
-    for segment in segments:
-        if segment == "..":
-            if len(resolved) > 1:
-                resolved.pop()
-        elif segment != ".":
-            resolved.append(segment)
-    if segments[-1] in (".", ".."):
-        resolved.append("")
-    return "/".join(resolved) or "/"
-
-
-def compile_path(glob: str) -> re.Pattern[str]:
-    """`*` matches inside one segment, `**` across segments; `/v1/**` also matches `/v1`."""
-    if not glob.startswith("/"):
-        raise ValueError(f"'{glob}' must start with '/', write '/{glob}'")
-    pattern = ""
-    for i, part in enumerate(re.split(r"(/\*\*$|\*\*|\*)", glob)):
-        if i % 2 == 0:
-            pattern += re.escape(part)
-        else:
-            pattern += {"/**": "(?:/.*)?", "**": ".*", "*": "[^/]*"}[part]
-    return re.compile(pattern + r"\Z")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from addon.core.patterns import normalize_path
+from addon.core.paths import normalize_path
 from addon.core.rule import Rule
 
 FilterCheck = Callable[[Rule], bool]  # the shell's answer to "does this rule's filter match this flow?"

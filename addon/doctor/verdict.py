@@ -115,8 +115,7 @@ def _parse_list(value: str | None) -> list[str] | None:
     """A header list value; None when an item is not a token (Chromium then cannot parse it)."""
     if value is None:
         return []
-    items = [item.strip() for item in value.split(",")]
-    items = [item for item in items if item]
+    items = [item.strip() for item in value.split(",") if item.strip()]
     return items if all(TOKEN.match(item) for item in items) else None
 
 
@@ -241,8 +240,8 @@ def verdict(ex: Exchange, explain: bool = False) -> Verdict:
     return Verdict(False, steps=tuple(steps))
 
 
-def exposure(ex: Exchange) -> str:
-    """Which response headers a script may read."""
+def readable_names(ex: Exchange) -> tuple[list[str], list[str]]:
+    """The response's header names a script may read and those hidden from it (safelisted ones left out)."""
     exposed = _parse_list(ex.header("access-control-expose-headers")) or []
     everything = "*" in exposed and not ex.credentials
     listed = {h.lower() for h in exposed}
@@ -250,11 +249,12 @@ def exposure(ex: Exchange) -> str:
     for name in dict.fromkeys(k.lower() for k, _ in ex.response_headers):
         if name.startswith("access-control-") or name in ALWAYS_READABLE:
             continue
-        if name not in NEVER_READABLE and (everything or name in listed):
-            readable.append(name)
-        else:
-            hidden.append(name)
+        (readable if name not in NEVER_READABLE and (everything or name in listed) else hidden).append(name)
+    return readable, hidden
+
+
+def exposure(ex: Exchange) -> str:
+    """Which response headers a script may read."""
+    readable, hidden = readable_names(ex)
     text = "readable by script: the safelisted headers" + (f", {', '.join(readable)}" if readable else "")
-    if hidden:
-        text += f"; hidden: {', '.join(hidden)}"
-    return text
+    return text + (f"; hidden: {', '.join(hidden)}" if hidden else "")

@@ -26,6 +26,7 @@ class FetchCall:
     origin: str
     method: str = "GET"
     headers: tuple[tuple[str, str], ...] = ()
+    private_network: bool = False  # from a public page to a private address: asked in the preflight
 
     def without(self, names: frozenset[str]) -> tuple[tuple[str, str], ...]:
         return tuple((n, v) for n, v in self.headers if n.lower() not in names)
@@ -64,6 +65,8 @@ def requested_headers(call: FetchCall) -> list[str]:
 
 def why_preflight(call: FetchCall) -> str:
     """Why this call is preflighted ("" when it is not)."""
+    if call.private_network:
+        return "it goes from a public page to a private network"
     if call.method.upper() not in SIMPLE_METHODS:
         return f"the method {call.method} is not GET, HEAD or POST"
     names = requested_headers(call)
@@ -78,6 +81,8 @@ def preflight_fields(call: FetchCall) -> list[tuple[str, str]]:
     names = requested_headers(call)
     if names:
         fields.append(("Access-Control-Request-Headers", ",".join(names)))
+    if call.private_network:
+        fields.append(("Access-Control-Request-Private-Network", "true"))
     return [*fields, ("Accept", "*/*"), ("Sec-Fetch-Mode", "cors")]
 
 

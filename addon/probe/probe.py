@@ -74,14 +74,14 @@ def _step(
     kind: str, method: str, call: FetchCall, fields: list[tuple[str, str]], modes: tuple[Credentials, ...], send: Send
 ) -> Step:
     answer = send(method, call.url, fields)
-    request = _as_request(method, call.url, fields)
+    request = as_request(method, call.url, fields)
     verdicts = tuple(
         (mode, verdict(exchange_of(request, answer.status, answer.headers, mode == "include"))) for mode in modes
     )
     return Step(kind, method, tuple(fields), answer, request, verdicts)
 
 
-def _as_request(method: str, url: str, fields: list[tuple[str, str]]) -> CorsRequest:
+def as_request(method: str, url: str, fields: list[tuple[str, str]]) -> CorsRequest:
     parts = urlsplit(url)
     scheme, host = parts.scheme, parts.hostname or ""
     port = parts.port or DEFAULT_PORTS.get(scheme, 0)

@@ -16,7 +16,7 @@ MAY_IMPORT = {
     "doctor": {"core"},
     "answer": {"core", "doctor"},
     "export": {"core"},
-    "probe": {"core", "doctor"},
+    "probe": {"core", "doctor", "answer"},
     "mitm": {"core", "config", "doctor", "answer", "export"},
 }
 SHELL = ("mitm", "script", "__main__")  # may import mitmproxy (the CLI only to read flow files)
