@@ -243,9 +243,9 @@ def verdict(ex: Exchange, explain: bool = False) -> Verdict:
 def readable_names(ex: Exchange) -> tuple[list[str], list[str]]:
     """The response's header names a script may read and those hidden from it (safelisted ones left out)."""
     exposed = _parse_list(ex.header("access-control-expose-headers")) or []
-    everything = "*" in exposed and not ex.credentials
-    listed = {h.lower() for h in exposed}
-    readable, hidden = [], []
+    everything, listed = "*" in exposed and not ex.credentials, {h.lower() for h in exposed}
+    readable: list[str] = []
+    hidden: list[str] = []
     for name in dict.fromkeys(k.lower() for k, _ in ex.response_headers):
         if name.startswith("access-control-") or name in ALWAYS_READABLE:
             continue
