@@ -112,10 +112,22 @@ def star_without_origin_note(rule: Rule, target: str) -> list[str]:
 
 
 def lost_in(
-    rule: Rule, target: str, *, reflects_methods: bool, private_network: bool, star_without_origin: bool = True
+    rule: Rule,
+    target: str,
+    *,
+    reflects_methods: bool,
+    private_network: bool,
+    star_without_origin: bool = True,
+    varies_without_origin: bool = True,
 ) -> list[str]:
-    """What `target` cannot express of the rule, for the export's comments."""
+    """What `target` cannot express of the rule, for the export's comments (`cors-addon verify` finds each)."""
     notes = [] if star_without_origin else star_without_origin_note(rule, target)
+    if rule.reflects_origin and not varies_without_origin:
+        notes.append(
+            f"{target} sends no Vary: Origin to a request without Origin, where the addon does; a shared cache may "
+            "then hand that response to a fetch() from an allowed origin, which fails. Send Vary: Origin on these "
+            "paths (e.g. in an after_request hook)."
+        )
     if rule.filter_text is not None:
         notes.append(
             f"NOT EXPORTED: the mitmproxy filter {rule.filter_text!r}; this applies to every request on its paths."

@@ -36,7 +36,7 @@ def export_flask(rules: RuleSet) -> str:
             )
             continue
         first_for[path_regex(rule)] = rule.name
-        notes = lost_in(rule, "flask-cors", reflects_methods=False, private_network=True)
+        notes = lost_in(rule, "flask-cors", reflects_methods=False, private_network=True, varies_without_origin=False)
         options = []
         if rule.allow_origins is None:
             options.append('"origins": "*",')

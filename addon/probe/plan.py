@@ -14,6 +14,7 @@ Credentials = Literal["omit", "include"]
 # Set by the browser, never by a page's script: not part of Access-Control-Request-Headers.
 SET_BY_THE_BROWSER = frozenset({"cookie", "origin", "host", "content-length", "connection", "user-agent", "referer"})
 UNSAFE_BYTES = set('"():<>?@[\\]{}\x7f') | {chr(c) for c in range(0x20) if c != 0x09}
+BODY_METHODS = frozenset({"POST", "PUT"})  # Chromium sends Content-Length: 0 when they have no body
 LANGUAGE = re.compile(r"^[0-9A-Za-z *,\-.;=]*$")
 RANGE = re.compile(r"^bytes=\d+-\d*$")
 
@@ -87,8 +88,11 @@ def preflight_fields(call: FetchCall) -> list[tuple[str, str]]:
 
 
 def call_fields(call: FetchCall) -> list[tuple[str, str]]:
-    """The call's own fields: Origin and the given headers (a Cookie only if the user gave one)."""
-    return [("Origin", call.origin), *call.without(frozenset({"origin", "host"})), ("Sec-Fetch-Mode", "cors")]
+    """The call's own fields: Origin and the given headers (a Cookie only if the user gave one), and the
+    Content-Length: 0 Chromium sends with a bodiless POST or PUT (WEBrick answers 411 without it)."""
+    fields = [("Origin", call.origin), *call.without(frozenset({"origin", "host"})), ("Sec-Fetch-Mode", "cors")]
+    has_length = any(name.lower() == "content-length" for name, _ in call.headers)
+    return fields + ([("Content-Length", "0")] if call.method in BODY_METHODS and not has_length else [])
 
 
 def valid_method(method: str) -> bool:

@@ -2,9 +2,6 @@
 their exported configuration, each accepted by the server's own checker first, give every browser
 case the outcome the addon gives (cases and fronts: tests/support/equivalence.py)."""
 
-import os
-import subprocess
-
 import pytest
 from support.equivalence import (
     NGINX_CASES,
@@ -12,65 +9,16 @@ from support.equivalence import (
     addon_outcomes,
     assert_mutation_caught,
     differences,
-    httpd_conf,
     image_then_fetch,
-    nginx_conf,
     server_outcomes,
     serving,
 )
+from support.exports import apache_command, caddy_command, caddy_env, nginx_command, upstream
 from support.http_client import send
 from support.net import free_port
 from support.proxy import Mitmdump
-from support.tools import require_tool
-
-from addon.config.load import parse_rules
-from addon.export import export_apache, export_caddy, export_nginx
 
 pytestmark = pytest.mark.browser
-
-
-def upstream(fronts):
-    return f"http://127.0.0.1:{fronts['api'].port}"
-
-
-def caddy_env(fronts):
-    """Caddy keeps its state under XDG folders: the test's own."""
-    return {
-        "XDG_CONFIG_HOME": str(fronts["folder"] / "caddy-config"),
-        "XDG_DATA_HOME": str(fronts["folder"] / "caddy-data"),
-    }
-
-
-def checked(command, env=None):
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
-    assert result.returncode == 0, result.stderr + result.stdout
-
-
-# Each writes the export of `text` for a server on 127.0.0.1:port, has the server's own checker accept it,
-# and returns the command that runs the server.
-
-
-def nginx_command(fronts, text, port):
-    folder = fronts["folder"]
-    (folder / "cors.conf").write_text(export_nginx(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
-    nginx, config = require_tool("nginx"), nginx_conf(folder, folder / "cors.conf")
-    checked([nginx, "-t", "-c", str(config), "-p", str(folder)])
-    return [nginx, "-c", str(config), "-p", str(folder)]
-
-
-def caddy_command(fronts, text, port):
-    caddy, config = require_tool("caddy"), fronts["folder"] / "Caddyfile"
-    config.write_text(export_caddy(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
-    checked([caddy, "validate", "--adapter", "caddyfile", "--config", str(config)], caddy_env(fronts))
-    return [caddy, "run", "--adapter", "caddyfile", "--config", str(config)]
-
-
-def apache_command(fronts, text, port):
-    exported = fronts["folder"] / "cors-apache.conf"
-    exported.write_text(export_apache(parse_rules(text), f"127.0.0.1:{port}", upstream(fronts)))
-    config = httpd_conf(fronts["folder"], exported)
-    checked([require_tool("apachectl"), "-t", "-f", str(config)])
-    return [require_tool("apache2"), "-f", str(config), "-DFOREGROUND"]
 
 
 SERVERS = pytest.mark.parametrize(
