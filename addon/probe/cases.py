@@ -15,7 +15,7 @@ from addon.probe.probe import as_request
 
 SAMPLE_ORIGIN = "http://localhost:5173"  # for a rule that allows any origin
 SAMPLE_PORT = 5173  # for an origin pattern with any port
-LOOKALIKE = "{scheme}://{host}.evil.example"
+LOOKALIKE = "{scheme}://{host}.evil.example{port}"
 FOREIGN_ORIGIN = "https://evil.example"
 NOT_ALLOWED_METHODS = ("PATCH", "DELETE", "PUT")
 UNLISTED_HEADER = "x-verify-unlisted"
@@ -28,13 +28,13 @@ class Case:
 
 
 def target(rule: Rule) -> tuple[str, bool]:
-    """The rule's own base URL, and whether it names one server (a `*.domain` or `:*` host needs --against):
-    https unless the host names a port other than 443."""
+    """The rule's own base URL, and whether it names one server (a `*.domain` host needs --against): https
+    unless the host names a port other than 443."""
     host: HostPattern = rule.hosts[0]
     name = f"verify.{host.host}" if host.subdomains else host.host
     scheme = "https" if host.port in (443, ANY_PORT) else "http"
     port = DEFAULT_PORTS[scheme] if host.port == ANY_PORT else host.port
-    return f"{scheme}://{format_host(name, scheme, port)}", not host.subdomains and host.port != ANY_PORT
+    return f"{scheme}://{format_host(name, scheme, port)}", not host.subdomains
 
 
 def allowed_origins(rule: Rule) -> tuple[list[str], list[str]]:
@@ -77,7 +77,8 @@ def refused_origins(rule: Rule, rules: RuleSet, url: str, allowed: list[str]) ->
     candidates = [FOREIGN_ORIGIN, "null"]
     first = next((parse_origin(o) for o in allowed if o != "null"), None)
     if first is not None:
-        candidates.insert(0, LOOKALIKE.format(scheme=first.scheme, host=first.host))
+        port = "" if DEFAULT_PORTS.get(first.scheme) == first.port else f":{first.port}"
+        candidates.insert(0, LOOKALIKE.format(scheme=first.scheme, host=first.host, port=port))
     return [origin for origin in candidates if _refuses(rule, rules, url, origin)]
 
 

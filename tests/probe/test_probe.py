@@ -2,13 +2,11 @@
 and every way of not being able to ask said as such, never as a CORS verdict."""
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 
 import pytest
-from support.net import free_port
+from support.net import free_port, raw_server
 from support.proxy import ROOT, Mitmdump
 from support.tls import self_signed
 from support.upstream import Upstream
@@ -108,28 +106,6 @@ def test_a_self_signed_server_needs_insecure(tmp_path):
     assert accepted.returncode == 0, accepted.stderr
 
 
-def serve(reply: bytes | None):
-    """A TCP server on 127.0.0.1 that answers every connection with `reply` (None: never answers)."""
-    server = socket.create_server(("127.0.0.1", 0))
-    held = []
-
-    def run():
-        while True:
-            try:
-                connection, _ = server.accept()
-            except OSError:
-                return
-            connection.recv(65536)
-            if reply is None:
-                held.append(connection)
-            else:
-                connection.sendall(reply)
-                connection.close()
-
-    threading.Thread(target=run, daemon=True).start()
-    return server
-
-
 @pytest.mark.parametrize(
     ("target", "said"),
     [
@@ -142,7 +118,7 @@ def serve(reply: bytes | None):
     ],
 )
 def test_what_cannot_be_asked_is_said_so_with_exit_2(api, target, said):
-    servers = {"hangs": serve(None), "garbage": serve(b"hello there\r\n\r\n")}
+    servers = {"hangs": raw_server(None), "garbage": raw_server(b"hello there\r\n\r\n")}
     try:
         port = {"refused": free_port(), "hangs": servers["hangs"].getsockname()[1],
                 "garbage": servers["garbage"].getsockname()[1]}.get(target, api.port)  # fmt: skip

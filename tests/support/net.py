@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 
@@ -35,3 +36,25 @@ LOOPBACK_ONLY = (
 )
 # A browser that runs without the proxy resolves nothing but loopback.
 NO_OUTSIDE_LOOKUPS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
+
+
+def raw_server(reply: bytes | None):
+    """A TCP server on 127.0.0.1 that answers every connection with `reply` (None: never answers)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def run():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            connection.recv(65536)
+            if reply is None:
+                held.append(connection)
+            else:
+                connection.sendall(reply)
+                connection.close()
+
+    threading.Thread(target=run, daemon=True).start()
+    return server
