@@ -17,10 +17,9 @@ from addon.config.originregex import compile_origin_regex
 from addon.config.problems import type_name, yaml_text
 from addon.core.paths import compile_path
 from addon.core.patterns import LOCAL_DEVELOPMENT_ORIGINS, TOKEN, parse_host, parse_origin_pattern
-from addon.core.rule import Preflight
+from addon.core.rule import CHROMIUM_MAX_AGE, Preflight
 
 ANY = "*"
-CHROMIUM_MAX_AGE = 7200
 PREFLIGHT_STATUSES = (204, 200)
 # Lowercase spellings of these are almost always a typo: browsers send them upper-case.
 UPPER_CASE_METHODS = frozenset({"PATCH", "CONNECT", "TRACE"})

@@ -15,6 +15,7 @@ SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
 SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
 # Always allowed in Access-Control-Allow-Headers when a rule lists its headers, as in Starlette.
 SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
+CHROMIUM_MAX_AGE = 7200  # seconds Chromium keeps a preflight answer at most (absent or unparsable: 5)
 NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})  # no script can read them, whatever is exposed
 # The Fetch standard upper-cases only these methods; every other method is compared byte for byte.
 NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})

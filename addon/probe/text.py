@@ -4,9 +4,8 @@ same as JSON (field names documented in README.md, "Is my server's CORS right?")
 
 from __future__ import annotations
 
+from addon.core.rule import CHROMIUM_MAX_AGE
 from addon.probe.probe import Probe, Step
-
-CHROMIUM_MAX_AGE = 7200  # seconds Chromium keeps a preflight answer at most; absent or unparsable: 5
 
 
 def lines(result: Probe) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Literal
 from addon.answer.respond import respond
 from addon.core.policy import Action, decide
 from addon.core.request import CorsRequest
+from addon.core.rule import CHROMIUM_MAX_AGE
 from addon.core.ruleset import RuleSet
 from addon.doctor.exchange import Credentials, Verdict
 from addon.doctor.judge import exchange_of
@@ -21,7 +22,6 @@ from addon.probe.probe import Send, as_request
 
 Kind = Literal["opens more", "stricter", "cache"]  # "opens more" is always an error, the others with --strict
 MODES: tuple[Credentials, ...] = ("omit", "include")
-CHROMIUM_MAX_AGE = 7200
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,10 @@ def rule_answer(rules: RuleSet, request: CorsRequest, server: Answer) -> Answer:
     return Answer(outcome.status, kept + outcome.add)
 
 
-def run_case(case: Case, rule: str, rules: RuleSet, rule_url: str, server_url: str, send: Send) -> CaseResult:
+def run_case(case: Case, rules: RuleSet, rule_url: str, server_url: str, send: Send) -> CaseResult:
     """`rule_url`: the case's URL on the rule's own host; `server_url`: where it is sent."""
     if case.call is None:
-        return _without_origin(case, rule, rules, rule_url, server_url, send)
+        return _without_origin(case, rules, rule_url, server_url, send)
     steps = [("OPTIONS", preflight_fields(case.call))] if why_preflight(case.call) else []
     steps.append((case.call.method, call_fields(case.call)))
     blocked: dict[tuple[str, Credentials], Verdict] = {}
@@ -94,12 +94,12 @@ def run_case(case: Case, rule: str, rules: RuleSet, rule_url: str, server_url: s
                 if found.blocked:
                     blocked.setdefault((name, mode), found)
     decided_by = decide(pairs[0][1].request, rules, lambda _: True)
-    differences = _differences(case, blocked, pairs)
+    differences = _differences(blocked, pairs)
     return CaseResult(case, len(pairs), differences, decided_by.rule if decided_by else None)
 
 
 def _differences(
-    case: Case, blocked: dict[tuple[str, Credentials], Verdict], pairs: list[tuple[Side, Side]]
+    blocked: dict[tuple[str, Credentials], Verdict], pairs: list[tuple[Side, Side]]
 ) -> tuple[Difference, ...]:
     """Each mode's differences; one that both modes share is said once, "with and without credentials"."""
     per_mode: dict[tuple[Kind, str], list[Credentials]] = {}
@@ -171,7 +171,7 @@ def _max_age(side: Side) -> int:
     return min(int(value), CHROMIUM_MAX_AGE) if value.isdigit() else 5
 
 
-def _without_origin(case: Case, rule: str, rules: RuleSet, rule_url: str, server_url: str, send: Send) -> CaseResult:
+def _without_origin(case: Case, rules: RuleSet, rule_url: str, server_url: str, send: Send) -> CaseResult:
     fields = [("Accept", "*/*")]
     server = Side(as_request("GET", server_url, fields), send("GET", server_url, fields))
     own = as_request("GET", rule_url, fields)
@@ -184,4 +184,4 @@ def _without_origin(case: Case, rule: str, rules: RuleSet, rule_url: str, server
             said = "no Vary: Origin without an Origin header: a cache may serve one origin's answer to another"
         found.append(Difference("cache", said))
     decided_by = decide(own, rules, lambda _: True)
-    return CaseResult(case, 1, tuple(found), decided_by.rule if decided_by else rule)
+    return CaseResult(case, 1, tuple(found), decided_by.rule if decided_by else None)

@@ -93,7 +93,7 @@ def run(rules: RuleSet, plans: list[RulePlan], send: Send) -> list[RuleReport]:
         results: list[CaseResult] = []
         try:
             for case in each.cases:
-                results.append(run_case(case, each.rule.name, rules, each.rule_url, each.server_url, send))
+                results.append(run_case(case, rules, each.rule_url, each.server_url, send))
         except CannotAsk as e:
             reports.append(RuleReport(each, tuple(results), str(e)))
             continue

@@ -114,7 +114,7 @@ def star_server(method, url, fields):
 def run_all(send):
     rules = parse_rules(RULES)
     each = plan(rules, only="api")[0]
-    return {c.name: run_case(c, "api", rules, each.rule_url, each.rule_url, send) for c in each.cases}
+    return {c.name: run_case(c, rules, each.rule_url, each.rule_url, send) for c in each.cases}
 
 
 def test_a_server_that_does_what_the_rule_does_shows_no_difference():
