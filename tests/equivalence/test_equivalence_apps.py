@@ -6,11 +6,7 @@ An app that is itself the server has no upstream CORS headers to repair: "server
 not apply to any of them. Other cases that do not apply are named, with the reason, where they are left out.
 """
 
-import os
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from support.equivalence import (
@@ -26,6 +22,7 @@ from support.equivalence import (
     star_without_origin,
     uvicorn,
 )
+from support.exports import go_build
 from support.proxy import APPS
 from support.tools import require_tool
 
@@ -115,24 +112,12 @@ def test_rack_export_behaves_like_the_addon(fronts):
 
 # rs/cors allows the listed methods only, and lists the standard ones where rules.yaml says "*".
 GO_CASES = [case for case in APP_CASES if case[0] != "custom method"]
-RS_CORS = Path("/usr/share/gocode/src/github.com/rs/cors")
 
 
 def test_go_export_behaves_like_the_addon(fronts):
-    go = require_tool("go")
-    if not RS_CORS.is_dir():
-        pytest.fail(f"{RS_CORS} is missing: make test installs golang-github-rs-cors-dev")
-    folder = fronts["folder"] / "go"
-    folder.mkdir(exist_ok=True)
-    shutil.copy(APPS / "go" / "main.go", folder / "main.go")
-    env = {
-        **os.environ, "GO111MODULE": "off", "GOPATH": "/usr/share/gocode", "GOFLAGS": "", "GOPROXY": "off",
-        "GOCACHE": str(fronts["folder"] / "go-cache"),
-    }  # fmt: skip
+    (fronts["folder"] / "go").mkdir(exist_ok=True)
 
     def command(port, exported):
-        built = subprocess.run([go, "build", "-o", "api", "."], cwd=folder, env=env, capture_output=True, text=True)
-        assert built.returncode == 0, built.stderr
-        return [str(folder / "api"), str(port)]
+        return [go_build(fronts), str(port)]  # the export is already in go/cors_rules.go
 
     assert_equivalent(fronts, export_go, GO_CASES, command, "go/cors_rules.go", star_without_origin_too=False)

@@ -86,21 +86,27 @@ def _node_app(fronts, export, text, port, app, name):
     return ["node", str(APPS / app / "app.js"), str(port), str(_written(fronts, export, text, name))], {}
 
 
-def _go(fronts, text, port):
+def go_build(fronts):
+    """Build tests/equivalence/apps/go with the export already in the folder's go/cors_rules.go (offline,
+    rs/cors from Debian's golang-github-rs-cors-dev); the binary's path."""
     go = require_tool("go")
     if not RS_CORS.is_dir():
         pytest.fail(f"{RS_CORS} is missing: make test installs golang-github-rs-cors-dev")
     folder = fronts["folder"] / "go"
     folder.mkdir(exist_ok=True)
     shutil.copy(APPS / "go" / "main.go", folder / "main.go")
-    _written(fronts, export_go, text, "go/cors_rules.go")
     env = {
         **os.environ, "GO111MODULE": "off", "GOPATH": "/usr/share/gocode", "GOFLAGS": "", "GOPROXY": "off",
         "GOCACHE": str(fronts["folder"] / "go-cache"),
     }  # fmt: skip
     built = subprocess.run([go, "build", "-o", "api", "."], cwd=folder, env=env, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
-    return [str(folder / "api"), str(port)], {}
+    return str(folder / "api")
+
+
+def _go(fronts, text, port):
+    _written(fronts, export_go, text, "go/cors_rules.go")
+    return [go_build(fronts), str(port)], {}
 
 
 def _in_env(fronts, export, text, port, app, name, variable):
