@@ -17,7 +17,7 @@ from addon.config.originregex import compile_origin_regex
 from addon.config.problems import type_name, yaml_text
 from addon.core.paths import compile_path
 from addon.core.patterns import LOCAL_DEVELOPMENT_ORIGINS, TOKEN, parse_host, parse_origin_pattern
-from addon.core.rule import CHROMIUM_MAX_AGE, Preflight
+from addon.core.rule import CHROMIUM_MAX_AGE, WEBSOCKET_ORIGIN, Preflight
 
 ANY = "*"
 PREFLIGHT_STATUSES = (204, 200)
@@ -160,6 +160,12 @@ def parse_preflight_status(value: object, _: FilterCompiler | None) -> int:
     return int(value)
 
 
+def parse_websocket_origin(value: object, _: FilterCompiler | None) -> str:
+    if value not in WEBSOCKET_ORIGIN:
+        raise ValueError(f"must be 'keep' or 'rewrite', got {yaml_text(value)}")
+    return str(value)
+
+
 FIELD_TABLE = (
     Field("name", "string", None, lambda value, _: value),  # checked first: it names the rule in every message
     Field(
@@ -182,6 +188,7 @@ FIELD_TABLE = (
     Field("allow_origin_regex", "list of regular expressions", (), parse_origin_regexes),
     Field("preflight_status", "204 or 200", 204, parse_preflight_status),
     Field("rewrite_cookies", "boolean", False, parse_flag),
+    Field("websocket_origin", "keep or rewrite", "keep", parse_websocket_origin),
 )
 FIELDS = tuple(field.name for field in FIELD_TABLE)
 
@@ -215,6 +222,10 @@ CHECKS: tuple[tuple[str, Callable[[Values, set[str]], list[str]]], ...] = (
         "'*' with allow_credentials: true reflects every origin with credentials: any site "
         "the browser visits can then read this API as the user; list the origins you need"]
      if values["allow_origins"] is None and values["allow_credentials"] else []),
+    ("websocket_origin", lambda values, given: [
+        "rewrite with allow_origins '*' hands every site's WebSocket to the server as its own: the server's "
+        "origin check (its cross-site WebSocket hijacking protection) is off for any page; list the origins"]
+     if values["websocket_origin"] == "rewrite" and values["allow_origins"] is None else []),
     ("expose_headers", lambda values, given: ["Set-Cookie is never readable by script, exposing it has no effect"]
      if "set-cookie" in (values["expose_headers"] or ()) else []),
 )  # fmt: skip

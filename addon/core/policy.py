@@ -74,25 +74,29 @@ def _decide_not_cors(rule: Rule, request: CorsRequest) -> Decision:
 def _origin_problems(rule: Rule, request: CorsRequest) -> list[str]:
     if len(request.origins) > 1:
         return [f"{len(request.origins)} Origin headers; a browser sends exactly one"]
-    origin = request.origin
+    refusal = origin_refusal(rule, request.origin)
+    return [refusal] if refusal else []
+
+
+def origin_refusal(rule: Rule, origin: str) -> str:
+    """Why the rule refuses this Origin value ("" when it allows it)."""
     parsed = parse_origin(origin)
     if parsed is None:
-        return [f"Origin {origin[:80]!r} is not a valid origin"]
+        return f"Origin {origin[:80]!r} is not a valid origin"
     if parsed.serialize() != origin:
-        return [f"Origin {origin[:80]!r} is not in the form browsers send ({parsed.serialize()}): not a browser"]
+        return f"Origin {origin[:80]!r} is not in the form browsers send ({parsed.serialize()}): not a browser"
     if parsed is NULL_ORIGIN and not rule.lists_null:
-        return [
+        return (
             "Origin 'null' (a sandboxed iframe, a file: page, a redirect across origins) is allowed only "
             'where allow_origins lists "null"'
-        ]
+        )
     if rule.allow_origins is None or any(pattern.matches(parsed) for pattern in rule.allow_origins):
-        return []
+        return ""
     if any(pattern.fullmatch(origin) for pattern in rule.allow_origin_regex):
-        return []
-    return [
-        f"origin {origin} is not in allow_origins"
-        + (" nor matches allow_origin_regex" if rule.allow_origin_regex else "")
-    ]
+        return ""
+    return f"origin {origin} is not in allow_origins" + (
+        " nor matches allow_origin_regex" if rule.allow_origin_regex else ""
+    )
 
 
 def allow_origin_fields(rule: Rule, origin: str) -> tuple[list[tuple[str, str]], list[str]]:

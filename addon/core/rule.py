@@ -16,6 +16,7 @@ SIMPLE_CONTENT_TYPES = frozenset({"application/x-www-form-urlencoded", "multipar
 # Always allowed in Access-Control-Allow-Headers when a rule lists its headers, as in Starlette.
 SAFELISTED_REQUEST_HEADERS = ("accept", "accept-language", "content-language", "content-type")
 CHROMIUM_MAX_AGE = 7200  # seconds Chromium keeps a preflight answer at most (absent or unparsable: 5)
+WEBSOCKET_ORIGIN = ("keep", "rewrite")  # what the proxy does with a WebSocket handshake's Origin
 NEVER_READABLE = frozenset({"set-cookie", "set-cookie2"})  # no script can read them, whatever is exposed
 # The Fetch standard upper-cases only these methods; every other method is compared byte for byte.
 NORMALIZED_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
@@ -51,6 +52,7 @@ class Rule:
     allow_origin_regex: tuple[re.Pattern[str], ...] = ()  # an Origin matching one of them whole is allowed
     preflight_status: int = 204  # the status of an answered or repaired preflight
     rewrite_cookies: bool = False  # Set-Cookie the browser drops cross-site are rewritten into ones it keeps
+    websocket_origin: str = "keep"  # "rewrite": an allowed origin's WebSocket handshake gets the server's origin
 
     @property
     def allowed_header_names(self) -> tuple[str, ...]:

@@ -25,7 +25,6 @@ from addon.config.defaults import cover_reverse_targets
 from addon.config.load import RulesError
 from addon.core.patterns import format_host
 from addon.core.policy import Action, Decision
-from addon.core.rule import Rule
 from addon.core.ruleset import RuleSet
 from addon.doctor import report
 from addon.doctor.exchange import Credentials
@@ -38,6 +37,7 @@ from addon.mitm.modes import VERBOSITY_OPTIONS, exposure_warning, reverse_target
 from addon.mitm.options import add_options
 from addon.mitm.rulesfile import RELOAD_INTERVAL, RulesFile, loaded_line
 from addon.mitm.savedflows import SavedFlows
+from addon.mitm.websocket import WebSocketHandshakes
 
 logger = logging.getLogger(__name__)
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
@@ -62,6 +62,7 @@ class CorsAddon:
         self.saved = SavedFlows()
         # From `request` to `responseheaders` (or `error`): what was decided, and in which mode.
         self.decisions: weakref.WeakKeyDictionary[http.HTTPFlow, tuple[Decision, Mode]] = weakref.WeakKeyDictionary()
+        self.addons = [WebSocketHandshakes(self)]  # mitmproxy calls a sub-addon's hooks too
 
     def load(self, loader) -> None:
         add_options(loader)
@@ -165,7 +166,7 @@ class CorsAddon:
         preflight = self.preflights.arrived(cors_request)
         if preflight is not None:
             self.asked_by[f] = preflight
-        decision = self.memo.decide(cors_request, lambda rule: _passes_filter(rule, f))
+        decision = self.memo.decide(cors_request, lambda rule: flows.passes_filter(rule, f))
         if decision is None:
             return
         if decision.action is Action.ANSWER and self.mode is Mode.FIX:
@@ -253,7 +254,3 @@ class CorsAddon:
     def rule_for_flows(self, flows: Sequence[flow.Flow]) -> str:
         """A rules.yaml snippet that would unblock exactly these cross-origin flows."""
         return commands.rule_for_flows(flows)
-
-
-def _passes_filter(rule: Rule, f: http.HTTPFlow) -> bool:
-    return rule.filter is not None and bool(rule.filter(f))

@@ -13,6 +13,7 @@ from addon.answer.outcome import Outcome
 from addon.core.patterns import is_loopback, serialize_origin
 from addon.core.request import CorsRequest
 from addon.core.request import read_request as core_read_request
+from addon.core.rule import Rule
 
 
 def read_request(f: http.HTTPFlow) -> CorsRequest | None:
@@ -70,3 +71,8 @@ def apply(outcome: Outcome, response: http.Response) -> None:
         response.reason = status_codes.RESPONSES.get(outcome.status, "")
     if outcome.empty_body:
         response.stream = _no_body
+
+
+def passes_filter(rule: Rule, f: http.HTTPFlow) -> bool:
+    """Does the rule's mitmproxy filter match the flow (the core asks only for rules that have one)."""
+    return rule.filter is not None and bool(rule.filter(f))

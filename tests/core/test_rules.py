@@ -309,6 +309,20 @@ def test_preflight_status():
     ]
 
 
+def test_websocket_origin():
+    assert parse("rules:\n  - hosts: a.com\n").rules[0].websocket_origin == "keep"
+    assert parse("rules:\n  - hosts: a.com\n    websocket_origin: rewrite\n").rules[0].websocket_origin == "rewrite"
+    assert problems("rules:\n  - hosts: a.com\n    websocket_origin: yes\n") == [
+        "rules.yaml:3: rule 1, field 'websocket_origin': must be 'keep' or 'rewrite', got true"
+    ]
+    star = parse("rules:\n  - hosts: a.com\n    allow_origins: '*'\n    websocket_origin: rewrite\n")
+    assert star.warnings == (
+        "rules.yaml:4: rule 1, field 'websocket_origin': rewrite with allow_origins '*' hands every site's "
+        "WebSocket to the server as its own: the server's origin check (its cross-site WebSocket hijacking "
+        "protection) is off for any page; list the origins",
+    )
+
+
 def test_methods_keep_their_case_except_the_standard_ones():
     result = parse("rules:\n  - hosts: a.com\n    allow_methods: [get, bar, method1, patch]\n")
     assert result.rules[0].allow_methods == {"GET", "bar", "method1", "patch"}

@@ -1,0 +1,74 @@
+"""WebSocket handshakes to covered hosts, in the shell (a sub-addon of CorsAddon): the Origin rewritten
+where the rule says websocket_origin: rewrite, and the server's answer logged, marked and commented."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from typing import Any
+
+from mitmproxy import http
+
+from addon.answer.outcome import Mode
+from addon.core.websocket import Handshake, decide_handshake
+from addon.doctor.websocket import HandshakeOutcome, handshake_outcome
+from addon.mitm import flows
+
+logger = logging.getLogger(__name__)
+QUICK_CLOSE = 2.0  # seconds: a server close sooner than this after 101 is taken as a refusal
+LEVELS = {"info": logging.INFO, "warning": logging.WARNING}
+
+
+def is_handshake(f: http.HTTPFlow) -> bool:
+    return f.request.headers.get("upgrade", "").lower() == "websocket"
+
+
+class WebSocketHandshakes:
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner  # the CorsAddon: its rules in force and its mode
+
+    def request(self, f: http.HTTPFlow) -> None:
+        rules, mode = self.owner.rules, self.owner.mode
+        if rules is None or mode is Mode.OFF or not f.live or f.response or not is_handshake(f):
+            return
+        request = f.request
+        handshake = decide_handshake(
+            rules,
+            request.scheme,
+            request.host,
+            request.port,
+            request.path,
+            request.headers.get("origin"),
+            flows.own_origins(f),
+            lambda rule: flows.passes_filter(rule, f),
+        )
+        if handshake is None:
+            return
+        if handshake.rewrite and mode is Mode.FIX:
+            request.headers["Origin"] = handshake.server_origin
+        elif handshake.rewrite:  # audit: nothing changes
+            handshake = replace(handshake, rewrite=False)
+        f.metadata["cors_websocket"] = handshake
+
+    def response(self, f: http.HTTPFlow) -> None:
+        handshake = f.metadata.get("cors_websocket")
+        if not isinstance(handshake, Handshake) or f.response is None:
+            return
+        if f.response.status_code == 101:
+            f.metadata["cors_websocket_opened"] = time.monotonic()
+        self._show(f, handshake_outcome(handshake, f.response.status_code))
+
+    def websocket_end(self, f: http.HTTPFlow) -> None:
+        handshake, opened = f.metadata.get("cors_websocket"), f.metadata.get("cors_websocket_opened")
+        if not isinstance(handshake, Handshake) or opened is None or f.websocket is None:
+            return
+        if f.websocket.closed_by_client or time.monotonic() - opened > QUICK_CLOSE:
+            return
+        close = (f.websocket.close_code, f.websocket.close_reason or "")
+        self._show(f, handshake_outcome(handshake, 101, close))
+
+    def _show(self, f: http.HTTPFlow, outcome: HandshakeOutcome) -> None:
+        logger.log(LEVELS[outcome.level], outcome.line)
+        f.comment = outcome.comment
+        f.marked = outcome.mark

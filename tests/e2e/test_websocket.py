@@ -1,0 +1,101 @@
+"""WebSocket handshakes to a covered host through a real mitmdump (reverse mode) to a real WebSocket
+server on 127.0.0.1 (the `websockets` package) that checks Origin itself: the refusal logged as what it
+is, not CORS; websocket_origin: rewrite hands the server its own origin for allowed origins only."""
+
+import asyncio
+import threading
+
+import pytest
+from support.net import free_port
+from support.proxy import Mitmdump
+from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+PAGE = "http://localhost:3000"
+
+
+class Server:
+    """A WebSocket echo server on 127.0.0.1 that accepts only its own origin (or closes at once)."""
+
+    def __init__(self, close_at_once=False):
+        self.close_at_once = close_at_once
+        self.started = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_until_complete, args=(self._run(),), daemon=True).start()
+        assert self.started.wait(10)
+
+    async def _echo(self, socket):
+        if self.close_at_once:
+            await socket.close(1008, "origin not allowed")
+            return
+        async for message in socket:
+            await socket.send(message)
+
+    async def _run(self):
+        self.stop = asyncio.Event()
+        self.port = free_port()
+        origins = None if self.close_at_once else [f"http://127.0.0.1:{self.port}"]
+        async with serve(self._echo, "127.0.0.1", self.port, origins=origins):
+            self.started.set()
+            await self.stop.wait()
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.stop.set)
+
+
+@pytest.fixture
+def server():
+    running = Server()
+    yield running
+    running.close()
+
+
+def proxy_for(tmp_path, port, websocket_origin):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        f'rules:\n  - name: ws\n    hosts: ["127.0.0.1:{port}"]\n    allow_origins: [{PAGE}]\n'
+        f"    websocket_origin: {websocket_origin}\n"
+    )
+    return Mitmdump(tmp_path, "--mode", f"reverse:http://127.0.0.1:{port}", "--set", f"cors_rules={rules}")
+
+
+def test_the_server_s_origin_check_is_logged_as_not_cors(tmp_path, server):
+    with proxy_for(tmp_path, server.port, "keep") as proxy:
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"ws://127.0.0.1:{proxy.port}/socket", origin=PAGE, open_timeout=5)
+        assert refused.value.response.status_code == 403
+        line = proxy.wait_for(f"WebSocket ws://127.0.0.1:{server.port}/socket from {PAGE}: ⛔ refused by the server")
+    assert (
+        f"⛔ refused by the server (403): the server checks Origin itself; CORS headers cannot change that; fix: "
+        f"allow {PAGE} in the server's WebSocket origin check, or through this proxy websocket_origin: rewrite in "
+        "rule 'ws'"
+    ) in line
+
+
+def test_rewrite_hands_the_server_its_own_origin_for_allowed_origins_only(tmp_path, server):
+    with proxy_for(tmp_path, server.port, "rewrite") as proxy:
+        with connect(f"ws://127.0.0.1:{proxy.port}/socket", origin=PAGE, open_timeout=5) as socket:
+            socket.send("hello")
+            assert socket.recv(timeout=5) == "hello"
+        proxy.wait_for(
+            f"WebSocket ws://127.0.0.1:{server.port}/socket from {PAGE}: ✅ accepted by the server (101), Origin "
+            f"rewritten to http://127.0.0.1:{server.port} by rule 'ws'"
+        )
+        with pytest.raises(InvalidStatus):
+            connect(f"ws://127.0.0.1:{proxy.port}/socket", origin="https://evil.example", open_timeout=5)
+        line = proxy.wait_for("from https://evil.example: ⛔ refused by the server (403)")
+    assert "rule 'ws' does not rewrite it: origin https://evil.example is not in allow_origins" in line
+
+
+def test_a_close_right_after_the_handshake_is_a_refusal_too(tmp_path):
+    closing = Server(close_at_once=True)
+    try:
+        with proxy_for(tmp_path, closing.port, "keep") as proxy:
+            with connect(f"ws://127.0.0.1:{proxy.port}/socket", origin=PAGE, open_timeout=5) as socket:
+                with pytest.raises(ConnectionClosed):
+                    socket.recv(timeout=5)
+            line = proxy.wait_for("closed by the server right after the handshake")
+    finally:
+        closing.close()
+    assert "right after the handshake (1008 origin not allowed): the server checks Origin itself" in line
