@@ -91,7 +91,7 @@ def test_json_and_junit_name_every_case(rules, api, tmp_path):
     assert {case.get("classname") for case in suite} == {"rule api"}
 
 
-def test_what_cannot_be_run_is_said_so_with_exit_2(rules, tmp_path):
+def test_what_cannot_be_run_is_said_so_with_exit_2(rules, api, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("rules:\n  - name: x\n    hosts: 5\n")
     wildcard = tmp_path / "wildcard.yaml"
@@ -101,6 +101,7 @@ def test_what_cannot_be_run_is_said_so_with_exit_2(rules, tmp_path):
         cases = {
             "refused": (verify(rules, "--against", f"http://127.0.0.1:{free_port()}"), "refused the connection"),
             "no scheme": (verify(rules, "--against", "127.0.0.1:1"), "is not an http:// or https:// URL"),
+            "tls to plain http": (verify(rules, "--against", f"https://127.0.0.1:{api.port}"), "TLS with 127.0.0.1:"),
             "hangs": (
                 verify(rules, "--against", f"http://127.0.0.1:{hanging.getsockname()[1]}", "--timeout", "0.5"),
                 "did not answer within 0.5 s",
