@@ -6,6 +6,7 @@ import asyncio
 import threading
 
 import pytest
+from mitmproxy import io
 from support.net import free_port
 from support.proxy import Mitmdump
 from websockets.asyncio.server import serve
@@ -13,6 +14,11 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 PAGE = "http://localhost:3000"
+
+
+def read_flows(path):
+    with open(path, "rb") as file:
+        return list(io.FlowReader(file).stream())
 
 
 class Server:
@@ -51,17 +57,18 @@ def server():
     running.close()
 
 
-def proxy_for(tmp_path, port, websocket_origin):
+def proxy_for(tmp_path, port, websocket_origin, *args):
     rules = tmp_path / "rules.yaml"
     rules.write_text(
         f'rules:\n  - name: ws\n    hosts: ["127.0.0.1:{port}"]\n    allow_origins: [{PAGE}]\n'
         f"    websocket_origin: {websocket_origin}\n"
     )
-    return Mitmdump(tmp_path, "--mode", f"reverse:http://127.0.0.1:{port}", "--set", f"cors_rules={rules}")
+    return Mitmdump(tmp_path, "--mode", f"reverse:http://127.0.0.1:{port}", "--set", f"cors_rules={rules}", *args)
 
 
 def test_the_server_s_origin_check_is_logged_as_not_cors(tmp_path, server):
-    with proxy_for(tmp_path, server.port, "keep") as proxy:
+    saved = tmp_path / "flows"
+    with proxy_for(tmp_path, server.port, "keep", "-w", str(saved)) as proxy:
         with pytest.raises(InvalidStatus) as refused:
             connect(f"ws://127.0.0.1:{proxy.port}/socket", origin=PAGE, open_timeout=5)
         assert refused.value.response.status_code == 403
@@ -71,6 +78,11 @@ def test_the_server_s_origin_check_is_logged_as_not_cors(tmp_path, server):
         f"allow {PAGE} in the server's WebSocket origin check, or through this proxy websocket_origin: rewrite in "
         "rule 'ws'"
     ) in line
+    (flow,) = read_flows(saved)  # the mark, comment and plain metadata are saved with the flow
+    assert flow.marked == ":no_entry:" and "Origin: http://localhost:3000 and the server decides" in flow.comment
+    assert flow.metadata["cors"]["websocket_handshake"] == {
+        "rule": "ws", "origin": PAGE, "sent_origin": PAGE, "status": 403, "refused": True
+    }  # fmt: skip
 
 
 def test_rewrite_hands_the_server_its_own_origin_for_allowed_origins_only(tmp_path, server):
