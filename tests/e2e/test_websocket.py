@@ -111,3 +111,53 @@ def test_a_close_right_after_the_handshake_is_a_refusal_too(tmp_path):
     finally:
         closing.close()
     assert "right after the handshake (1008 origin not allowed): the server checks Origin itself" in line
+
+
+OPEN_SOCKET = """url => new Promise(done => {
+  const socket = new WebSocket(url);
+  socket.onopen = () => socket.send("hello");
+  socket.onmessage = event => { done({ok: true, data: event.data}); socket.close(); };
+  socket.onclose = event => done({ok: false, code: event.code});
+  setTimeout(() => done({ok: false, timeout: true}), 5000);
+})"""
+
+
+@pytest.mark.browser
+def test_in_chromium_the_socket_fails_without_rewrite_and_echoes_with_it(tmp_path, server):
+    from playwright.sync_api import sync_playwright
+    from support.browser import Page, PageServer, launch
+
+    page_server = PageServer()
+    try:
+        with sync_playwright() as playwright:
+            chromium = launch(playwright)
+            results = {}
+            for websocket_origin in ("keep", "rewrite"):
+                folder = tmp_path / websocket_origin
+                folder.mkdir()
+                rules = folder / "rules.yaml"
+                rules.write_text(
+                    f'rules:\n  - name: ws\n    hosts: ["127.0.0.1:{server.port}"]\n'
+                    f"    allow_origins: [{page_server.origin}]\n    websocket_origin: {websocket_origin}\n"
+                )
+                reverse = ("--mode", f"reverse:http://127.0.0.1:{server.port}", "--set", f"cors_rules={rules}")
+                with Mitmdump(folder, *reverse) as proxy:
+                    page = Page(chromium, page_server.origin)
+                    result = page.page.evaluate(OPEN_SOCKET, f"ws://127.0.0.1:{proxy.port}/socket")
+                    result["console"] = [text for text in page.console if "WebSocket" in text]
+                    result["port"] = proxy.port
+                    result["log"] = proxy.wait_for(
+                        f"WebSocket ws://127.0.0.1:{server.port}/socket from {page_server.origin}"
+                    )
+                    page.close()
+                results[websocket_origin] = result
+            chromium.close()
+    finally:
+        page_server.close()
+    assert results["keep"]["ok"] is False and "⛔ refused by the server (403)" in results["keep"]["log"]
+    assert results["keep"]["console"] == [  # Chromium 156's words: nothing about CORS, nothing about Origin
+        f"WebSocket connection to 'ws://127.0.0.1:{results['keep']['port']}/socket' failed: Error during WebSocket "
+        "handshake: Unexpected response code: 403"
+    ]
+    assert (results["rewrite"]["ok"], results["rewrite"].get("data")) == (True, "hello"), results["rewrite"]
+    assert "✅ accepted by the server (101), Origin rewritten" in results["rewrite"]["log"]
