@@ -25,6 +25,9 @@ def explain_flows(flows: Sequence[flow.Flow]) -> str:
     blocks = []
     for f in flows:
         request = _cross_origin_request(f)
+        seen = f.metadata.get("cors") or {}
+        if "websocket_handshake" in seen:  # a WebSocket handshake: not CORS, explained when it was seen
+            blocks.append(str(seen.get("explanation", "")).splitlines())
         if request is None or not isinstance(f, http.HTTPFlow) or f.response is None:
             continue
         meta = f.metadata.get("cors") or {}

@@ -81,4 +81,5 @@ class WebSocketHandshakes:
         f.metadata["cors"] = {
             "websocket_handshake": {**shown, "status": status, "refused": outcome.mark == REFUSED_MARK},
             "log_line": outcome.line,
+            "explanation": outcome.comment,  # what cors.explain says about this flow
         }

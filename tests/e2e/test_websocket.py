@@ -13,6 +13,8 @@ from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from addon.mitm.commands import explain_flows
+
 PAGE = "http://localhost:3000"
 
 
@@ -83,6 +85,8 @@ def test_the_server_s_origin_check_is_logged_as_not_cors(tmp_path, server):
     assert flow.metadata["cors"]["websocket_handshake"] == {
         "rule": "ws", "origin": PAGE, "sent_origin": PAGE, "status": 403, "refused": True
     }  # fmt: skip
+    explained = explain_flows([flow])  # what cors.explain says about the saved flow
+    assert explained.startswith(line[line.index("WebSocket ") :]) and "the server decides" in explained
 
 
 def test_rewrite_hands_the_server_its_own_origin_for_allowed_origins_only(tmp_path, server):
