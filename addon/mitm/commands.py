@@ -25,12 +25,11 @@ def explain_flows(flows: Sequence[flow.Flow]) -> str:
     blocks = []
     for f in flows:
         request = _cross_origin_request(f)
-        seen = f.metadata.get("cors") or {}
-        if "websocket_handshake" in seen:  # a WebSocket handshake: not CORS, explained when it was seen
-            blocks.append(str(seen.get("explanation", "")).splitlines())
+        meta = f.metadata.get("cors") or {}
+        if "websocket_handshake" in meta:  # a WebSocket handshake: not CORS, explained when it was seen
+            blocks.append(str(meta.get("explanation", "")).splitlines())
         if request is None or not isinstance(f, http.HTTPFlow) or f.response is None:
             continue
-        meta = f.metadata.get("cors") or {}
         response = f.response
         known = credentials_modes(request) == ("include",)
         final = exchange_of(request, response.status_code, list(response.headers.items(multi=True)), known)
