@@ -85,9 +85,7 @@ def run_case(case: Case, rules: RuleSet, rule_url: str, server_url: str, send: S
     for method, fields in steps:
         if len(blocked) == 2 * len(MODES):
             break  # both sides stop at the preflight in every mode: the browser sends no call
-        server = Side(as_request(method, server_url, fields), send(method, server_url, fields))
-        own = as_request(method, rule_url, fields)
-        pairs.append((server, Side(own, rule_answer(rules, own, server.answer))))
+        pairs.append(_ask(rules, method, fields, rule_url, server_url, send))
         for mode in MODES:
             for name, side in zip(("server", "rule"), pairs[-1], strict=True):
                 found = side.verdict(mode)
@@ -96,6 +94,15 @@ def run_case(case: Case, rules: RuleSet, rule_url: str, server_url: str, send: S
     decided_by = decide(pairs[0][1].request, rules, lambda _: True)
     differences = _differences(blocked, pairs)
     return CaseResult(case, len(pairs), differences, decided_by.rule if decided_by else None)
+
+
+def _ask(
+    rules: RuleSet, method: str, fields: list[tuple[str, str]], rule_url: str, server_url: str, send: Send
+) -> tuple[Side, Side]:
+    """One request sent to the server, and the same request as the rule answers it in front of that server."""
+    server = Side(as_request(method, server_url, fields), send(method, server_url, fields))
+    own = as_request(method, rule_url, fields)
+    return server, Side(own, rule_answer(rules, own, server.answer))
 
 
 def _differences(
@@ -172,10 +179,7 @@ def _max_age(side: Side) -> int:
 
 
 def _without_origin(case: Case, rules: RuleSet, rule_url: str, server_url: str, send: Send) -> CaseResult:
-    fields = [("Accept", "*/*")]
-    server = Side(as_request("GET", server_url, fields), send("GET", server_url, fields))
-    own = as_request("GET", rule_url, fields)
-    ruled = Side(own, rule_answer(rules, own, server.answer))
+    server, ruled = _ask(rules, "GET", [("Accept", "*/*")], rule_url, server_url, send)
     found = []
     if ruled.varies_on_origin() and not server.varies_on_origin():
         if ruled.field("access-control-allow-origin") == "*":
@@ -183,5 +187,5 @@ def _without_origin(case: Case, rules: RuleSet, rule_url: str, server_url: str, 
         else:
             said = "no Vary: Origin without an Origin header: a cache may serve one origin's answer to another"
         found.append(Difference("cache", said))
-    decided_by = decide(own, rules, lambda _: True)
+    decided_by = decide(ruled.request, rules, lambda _: True)
     return CaseResult(case, 1, tuple(found), decided_by.rule if decided_by else None)
