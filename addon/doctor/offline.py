@@ -15,6 +15,7 @@ from addon.doctor.cookies import examine
 from addon.doctor.exchange import Judgement
 from addon.doctor.file_report import CORS_FAILURE, FileSummary, Judged, needs_preflight
 from addon.doctor.judge import credentials_modes, judge
+from addon.doctor.local_network import candidate
 from addon.doctor.recorded import Fields, Recorded
 from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK
 from addon.doctor.stack import permanent_fix
@@ -216,6 +217,10 @@ def _details(call: Recorded, judged: Judged) -> Iterator[str]:
     yield f"{what} {request.url} from {request.origin}{judged.note}"
     if judgement is None:
         yield _unanswered(call, judged)
+        # a preflight that was answered went out: Local Network Access stops a call before its preflight
+        maybe_local = candidate(request.origin, request.url) if judged.preflight is None and call.status <= 0 else None
+        if maybe_local:
+            yield f"  {maybe_local}"
         return
     sides = dict(judgement.sides)
     yield f"  answered {call.status}" + (f" ({call.error})" if call.error else "")
