@@ -15,6 +15,7 @@ from typing import Literal
 from addon.core.request import CorsRequest
 from addon.core.rule import SIMPLE_CONTENT_TYPES, SIMPLE_METHODS
 from addon.doctor.exchange import Judgement, Verdict
+from addon.doctor.websocket import RecordedHandshake
 
 Outcome = Literal["passes", "blocked", "blocked with credentials", "failed"]
 OUTCOMES: tuple[Outcome, ...] = ("passes", "blocked", "blocked with credentials", "failed")
@@ -37,9 +38,12 @@ class Judged:
     judgement: Judgement | None  # None: the file has no response headers for it
     preflight: Judgement | None  # the verdict on its preflight, where the file holds one
     needs_preflight: str  # why its own request needed a preflight ("" when it did not)
+    handshake: RecordedHandshake | None = None  # a WebSocket handshake: not CORS, the server decides
 
     @property
     def outcome(self) -> Outcome:
+        if self.handshake is not None:
+            return "passes" if self.handshake.accepted else "blocked" if self.handshake.fix else "failed"
         verdicts = self.judgement or self.preflight
         if verdicts is not None and verdicts.blocked:
             return "blocked"
@@ -55,8 +59,14 @@ class Judged:
         return verdicts.blocking if verdicts is not None else None
 
     @property
+    def fix(self) -> str:
+        return self.blocking.fix if self.blocking else self.handshake.fix if self.handshake else ""
+
+    @property
     def reason(self) -> str:
         """Chromium's reason, or what the file allows one to say instead."""
+        if self.handshake is not None:
+            return "" if self.handshake.accepted else f"WebSocket handshake {self.handshake.what}"
         if self.blocking is not None:
             return self.blocking.reason
         if self.outcome == "passes":
@@ -100,8 +110,7 @@ class FileSummary:
         group = (call.request.origin, f"{call.request.host}:{call.request.port}")
         self.groups.setdefault(group, Counter())[outcome] += 1
         if outcome != "passes":
-            fix = call.blocking.fix if call.blocking else ""
-            self.reasons.setdefault(group, Counter())[(outcome, call.reason, fix)] += 1
+            self.reasons.setdefault(group, Counter())[(outcome, call.reason, call.fix)] += 1
 
     @property
     def has_findings(self) -> bool:
@@ -144,14 +153,14 @@ def call_json(call: Judged) -> dict[str, object]:
         "method": call.method,
         "url": call.url,
         "origin": call.request.origin,
-        "kind": call.request.kind,
+        "kind": "websocket" if call.handshake else call.request.kind,
         "status": call.status,
         "error": call.error,
         "outcome": call.outcome,
         "reason": call.reason,
         "chromium": blocking.chromium if blocking else "",
         "firefox": blocking.firefox if blocking else "",
-        "fix": blocking.fix if blocking else "",
+        "fix": call.fix,
         "needs_preflight": call.needs_preflight,
     }
 

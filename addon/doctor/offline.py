@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from urllib.parse import urlsplit
 
-from addon.core.patterns import DEFAULT_PORTS, parse_origin, serialize_origin
+from addon.core.patterns import DEFAULT_PORTS, format_host, parse_origin, serialize_origin
 from addon.core.request import CorsRequest, read_request
 from addon.doctor.cookies import examine
 from addon.doctor.exchange import Judgement
-from addon.doctor.file_report import CORS_FAILURE, FileSummary, Judged, needs_preflight
+from addon.doctor.file_report import FileSummary, Judged, needs_preflight
 from addon.doctor.judge import credentials_modes, judge
-from addon.doctor.local_network import candidate
 from addon.doctor.recorded import Fields, Recorded
 from addon.doctor.report import BLOCKED_MARK, DEPENDS_MARK
 from addon.doctor.stack import permanent_fix
 from addon.doctor.suggest import Observed, observed_call, suggest_rules
+from addon.doctor.unanswered import local_network_candidate, unanswered
+from addon.doctor.websocket import recorded_handshake
 
 PreflightKey = tuple[str, str, str]  # method asked for, URL, origin
 KEPT_PREFLIGHTS = 10_000  # a call finds its preflight among the last this many preflights of the file
@@ -37,9 +39,10 @@ def _url_origin(url: str) -> str:
 def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
     """The call as the core sees it (the live shell's reader) and a note on where its origin came from;
     None when not cross-origin."""
-    fields = [
+    fields = [  # a handshake's Upgrade left out: the core's reader gives no request for it (not CORS)
         (name.encode("utf-8", "surrogateescape"), value.encode("utf-8", "surrogateescape"))
         for name, value in call.request_headers
+        if not (call.is_handshake and name.lower() == "upgrade")
     ]
     note = ""
     if _header(call.request_headers, "origin") is None:  # Playwright's recorder keeps no Origin: the Referer has it
@@ -48,61 +51,31 @@ def cors_request(call: Recorded) -> tuple[CorsRequest, str] | None:
             return None
         fields.append((b"origin", _url_origin(referer).encode()))
         note = " (the file has no Origin header: taken from the Referer)"
-    parts = urlsplit(call.url)
+    parts = urlsplit(http_url(call.url))
     port = parts.port or DEFAULT_PORTS.get(parts.scheme, 0)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     request = read_request(
-        call.method, parts.scheme, parts.hostname or "", port, path, fields, (_url_origin(call.url),)
+        call.method, parts.scheme, parts.hostname or "", port, path, fields, (_url_origin(http_url(call.url)),)
     )
     if request is None or not request.cross_origin:
         return None
     return request, note
 
 
+def http_url(url: str) -> str:
+    """A ws:// or wss:// URL as the http:// or https:// one its handshake is sent to."""
+    scheme, sep, rest = url.partition("://")
+    return {"ws": "http", "wss": "https"}.get(scheme, scheme) + sep + rest
+
+
+def _websocket_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    return {"http": "ws", "https": "wss"}.get(scheme, scheme) + sep + rest
+
+
 def _answered(call: Recorded) -> bool:
     """Whether the file has the response a verdict needs."""
     return call.status > 0 and bool(call.response_headers)
-
-
-def _unanswered(call: Recorded, judged: Judged) -> str:
-    """What a call without response headers allows one to say: its preflight's verdict, where the file has it,
-    or that it needed one the file does not hold."""
-    preflight = judged.preflight
-    error = f" ({call.error})" if call.error else ""
-    if preflight is not None and preflight.blocked:
-        return (
-            f"  not sent (status {call.status}{error}): its preflight was refused, so the browser stopped "
-            "there; fix the preflight"
-        )
-    if preflight is not None and preflight.depends_on_credentials:
-        return (
-            f"  the file has no response headers for it (status {call.status}{error}): its preflight "
-            "is refused with credentials: 'include', which is likely why the browser stopped there"
-        )
-    if preflight is not None:
-        return (
-            f"  the file has no response headers for it (status {call.status}{error}) although its preflight "
-            "passes: the browser blocked it for a reason this file does not show"
-        )
-    if judged.needs_preflight:
-        return (
-            f"  the file has no response headers for it (status {call.status}{error}): this {call.method} needed "
-            f"a preflight ({judged.needs_preflight}), and the file holds none (Playwright does not record "
-            "preflights). Record with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see why."
-        )
-    if call.error == CORS_FAILURE:
-        return (
-            f"  blocked by the browser (status {call.status}{error}), and the file has no response headers for it: "
-            "which check failed cannot be told from it. Record with DevTools' 'Save all as HAR', or through the "
-            "proxy (mitmdump -w), to see why."
-        )
-    if call.error:
-        return f"  no answer (status {call.status}{error}): the request failed on the network; not a CORS block"
-    return (
-        f"  the file has no response headers for it (status {call.status}{error}): the browser did not "
-        "hand them over, which happens when it blocks a call. Why cannot be told from this file: record "
-        "with DevTools' 'Save all as HAR', or through the proxy (mitmdump -w), to see them."
-    )
 
 
 def preflight_verdicts(calls: Iterable[Recorded]) -> OrderedDict[PreflightKey, Judgement]:
@@ -138,7 +111,11 @@ def judged_calls(
         if read is None:
             continue
         request, note = read
-        judgement = judge(request, call.status, call.response_headers) if _answered(call) else None
+        handshake = None
+        if call.is_handshake:
+            host = format_host(request.host, request.scheme, request.port)
+            handshake = recorded_handshake(request.origin, host, call.status, call.error, call.websocket_close)
+        judgement = judge(request, call.status, call.response_headers) if _answered(call) and not handshake else None
         preflight = None if judgement else preflights.get((request.method, call.url, request.origin))
         yield (
             call,
@@ -151,7 +128,10 @@ def judged_calls(
                 note=note,
                 judgement=judgement,
                 preflight=preflight,
-                needs_preflight="" if request.is_preflight else needs_preflight(call.method, call.request_headers),
+                needs_preflight=""
+                if request.is_preflight or handshake
+                else needs_preflight(call.method, call.request_headers),
+                handshake=handshake,
             ),
         )
 
@@ -171,6 +151,8 @@ class FileReport:
         self.summary.add(judged)
         if judged.judgement is not None and judged.judgement.blocking is not None:
             self.blocked[observed_call(judged.request)] = None
+        elif judged.handshake is not None and judged.handshake.fix:
+            self.blocked[replace(observed_call(judged.request), websocket=True)] = None
 
     def suggestion_lines(self) -> list[str]:
         if not self.blocked:
@@ -196,10 +178,10 @@ def saved_call_line(
     response headers, told by its preflight's verdict in `preflights` where the file had one; None for
     other calls."""
     judged = next(judged_calls([call], preflights or OrderedDict()), None)
-    if judged is None or judged[1].judgement is not None:
+    if judged is None or judged[1].judgement is not None or judged[1].handshake is not None:
         return None
     request, found = judged[1].request, judged[1]
-    line = f"CORS {request.method} {request.url} from {request.origin}{found.note}: {_unanswered(call, found).strip()}"
+    line = f"CORS {request.method} {request.url} from {request.origin}{found.note}: {unanswered(call, found).strip()}"
     return line, DEPENDS_MARK if found.outcome == "blocked with credentials" else BLOCKED_MARK
 
 
@@ -213,12 +195,17 @@ def explain_file(calls: Sequence[Recorded], blocked_only: bool = False) -> Itera
 
 def _details(call: Recorded, judged: Judged) -> Iterator[str]:
     request, judgement = judged.request, judged.judgement
+    if judged.handshake is not None:
+        yield f"WebSocket {_websocket_url(call.url)} from {request.origin}{judged.note}"
+        yield f"  {judged.handshake.what}"
+        if judged.handshake.fix:
+            yield f"  fix: {judged.handshake.fix}"
+        return
     what = f"preflight for {request.request_method}" if request.is_preflight else request.method
     yield f"{what} {request.url} from {request.origin}{judged.note}"
     if judgement is None:
-        yield _unanswered(call, judged)
-        # a preflight that was answered went out: Local Network Access stops a call before its preflight
-        maybe_local = candidate(request.origin, request.url) if judged.preflight is None and call.status <= 0 else None
+        yield unanswered(call, judged)
+        maybe_local = local_network_candidate(call, judged)
         if maybe_local:
             yield f"  {maybe_local}"
         return

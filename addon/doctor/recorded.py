@@ -27,6 +27,13 @@ class Recorded:
     status: int  # 0 or less: no response recorded (Playwright: -1 for a blocked call)
     response_headers: Fields
     error: str = ""  # the browser's network error: DevTools' _error, Playwright's _failureText (net::ERR_FAILED)
+    websocket_close: tuple[int | None, str] | None = None  # a server close right after a handshake's 101
+
+    @property
+    def is_handshake(self) -> bool:
+        """A WebSocket handshake (DevTools records it with its ws:// URL, a flow file with its http:// one)."""
+        upgrade = next((v for k, v in self.request_headers if k.lower() == "upgrade"), "")
+        return upgrade.lower() == "websocket" or self.url.startswith(("ws://", "wss://"))
 
 
 def har_records(stream: IO[str]) -> Iterator[Recorded]:
@@ -42,6 +49,12 @@ def read_har(text: str) -> list[Recorded]:
     return list(har_records(io.StringIO(text)))
 
 
+def _websocket_error(entry: dict[str, Any]) -> str:
+    """DevTools keeps a failed handshake's reason among its messages, as Chromium's console words."""
+    messages = entry.get("_webSocketMessages") or []
+    return next((str(m.get("data", "")) for m in messages if isinstance(m, dict) and m.get("type") == "error"), "")
+
+
 def _record(entry: dict[str, Any]) -> Recorded:
     request, response = entry["request"], entry.get("response") or {}
     return Recorded(
@@ -50,5 +63,5 @@ def _record(entry: dict[str, Any]) -> Recorded:
         [(h["name"], h["value"]) for h in request.get("headers", [])],
         int(response.get("status", 0) or 0),
         [(h["name"], h["value"]) for h in response.get("headers", [])],
-        str(entry.get("_error") or response.get("_error") or response.get("_failureText") or ""),
+        str(entry.get("_error") or response.get("_error") or response.get("_failureText") or _websocket_error(entry)),
     )

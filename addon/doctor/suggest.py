@@ -20,6 +20,7 @@ class Observed:
     method: str  # the actual method, or a preflight's requested method
     headers: tuple[str, ...] = ()  # a preflight's requested header names
     credentials: bool = False  # cookies were sent
+    websocket: bool = False  # a WebSocket handshake the server refused for its Origin
 
 
 def host_pattern(observed: Observed) -> str:
@@ -48,6 +49,10 @@ def suggest_rules(calls: list[Observed]) -> str:
         lines.append(f"    allow_methods: {_flow_list(methods)}")
         if headers:
             lines.append(f"    allow_headers: {_flow_list(headers)}")
+        if any(c.websocket for c in group):
+            lines.append(
+                "    websocket_origin: rewrite   # the server's own origin check is then off for these origins"
+            )
         if any(c.credentials for c in group):
             lines.append("    allow_credentials: true")
         else:

@@ -3,12 +3,17 @@ accepted, or refused by the server (a status, or a close right after 101), and w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from addon.core.websocket import Handshake
 
 ACCEPTED_MARK, REFUSED_MARK = ":white_check_mark:", ":no_entry:"
 NOT_CORS = "the server checks Origin itself; CORS headers cannot change that"
+QUICK_CLOSE = 2.0  # seconds: a server close sooner than this after 101 is taken as a refusal
+Close = tuple[int | None, str]  # the server's close code and reason
+# Chromium's words for a handshake the server answered with another status (DevTools' HAR has status 0 then)
+UNEXPECTED_STATUS = re.compile(r"Unexpected response code: (\d+)")
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,7 @@ class HandshakeOutcome:
     mark: str
 
 
-def handshake_outcome(h: Handshake, status: int, close: tuple[int | None, str] | None = None) -> HandshakeOutcome:
+def handshake_outcome(h: Handshake, status: int, close: Close | None = None) -> HandshakeOutcome:
     """`status`: the server's answer to the handshake; `close`: its close code and reason when it closed
     the socket right after 101."""
     head = f"WebSocket {h.url} from {h.origin}"
@@ -27,12 +32,7 @@ def handshake_outcome(h: Handshake, status: int, close: tuple[int | None, str] |
     if status == 101 and close is None:
         line = f"{head}: \u2705 accepted by the server (101){rewritten}"
         return HandshakeOutcome("info", line, line, ACCEPTED_MARK)
-    if status == 101:
-        code, reason = close or (None, "")
-        how = f"closed by the server right after the handshake ({code or 'no code'}{' ' + reason if reason else ''})"
-    else:
-        how = f"refused by the server ({status})"
-    line = f"{head}: \u26d4 {how}: {NOT_CORS}; {_fix(h)}"
+    line = f"{head}: \u26d4 {_refusal(status, close)}: {NOT_CORS}; {_fix(h)}"
     comment = "\n".join(
         [
             line,
@@ -52,3 +52,36 @@ def _fix(h: Handshake) -> str:
         f"fix: allow {h.origin} in the server's WebSocket origin check, or through this proxy "
         f"websocket_origin: rewrite in rule '{h.rule}'"
     )
+
+
+def _refusal(status: int, close: Close | None) -> str:
+    if status == 101:
+        code, reason = close or (None, "")
+        return f"closed by the server right after the handshake ({code or 'no code'}{' ' + reason if reason else ''})"
+    return f"refused by the server ({status})"
+
+
+@dataclass(frozen=True)
+class RecordedHandshake:
+    """A handshake a file recorded (a HAR entry, a saved flow), told without any rule: `cors-addon explain`."""
+
+    accepted: bool
+    what: str  # what the server did, and what it means
+    fix: str
+
+
+def recorded_handshake(origin: str, host: str, status: int, error: str, close: Close | None) -> RecordedHandshake:
+    """`status` 0 with `error`: DevTools' HAR, where the status is in Chromium's words only; `close`: the
+    server closed the socket within QUICK_CLOSE seconds of its 101 (a flow file shows it)."""
+    unexpected = UNEXPECTED_STATUS.search(error)
+    if status <= 0 and unexpected:
+        status = int(unexpected[1])
+    if status == 101 and close is None:
+        return RecordedHandshake(True, "accepted by the server (101)", "")
+    if status <= 0:
+        return RecordedHandshake(False, f"failed ({error or 'no answer in the file'}): not an origin check", "")
+    fix = (
+        f"allow {origin} in the server's WebSocket origin check, or through the proxy a rule for {host} "
+        "with websocket_origin: rewrite (below)"
+    )
+    return RecordedHandshake(False, f"{_refusal(status, close)}: {NOT_CORS}", fix)

@@ -8,6 +8,7 @@ from mitmproxy import http, io
 from mitmproxy.exceptions import FlowReadException
 
 from addon.doctor.recorded import Recorded, UnreadableFile, har_records
+from addon.doctor.websocket import QUICK_CLOSE
 
 
 def recorded_flow(flow: http.HTTPFlow) -> Recorded:
@@ -20,7 +21,18 @@ def recorded_flow(flow: http.HTTPFlow) -> Recorded:
         response.status_code if response else 0,
         list(response.headers.items(multi=True)) if response else [],
         flow.error.msg if flow.error else "",
+        _quick_close(flow),
     )
+
+
+def _quick_close(flow: http.HTTPFlow) -> tuple[int | None, str] | None:
+    """The server's close code and reason when it closed the socket right after the handshake."""
+    socket, response = flow.websocket, flow.response
+    if socket is None or response is None or socket.closed_by_client is not False or socket.timestamp_end is None:
+        return None
+    if socket.timestamp_end - (response.timestamp_end or response.timestamp_start) > QUICK_CLOSE:
+        return None
+    return socket.close_code, socket.close_reason or ""
 
 
 def read_flows(path: str) -> Iterator[Recorded]:

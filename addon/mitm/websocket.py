@@ -13,11 +13,10 @@ from mitmproxy import http
 
 from addon.answer.outcome import Mode
 from addon.core.websocket import Handshake, decide_handshake
-from addon.doctor.websocket import REFUSED_MARK, HandshakeOutcome, handshake_outcome
+from addon.doctor.websocket import QUICK_CLOSE, REFUSED_MARK, HandshakeOutcome, handshake_outcome
 from addon.mitm import flows
 
 logger = logging.getLogger(__name__)
-QUICK_CLOSE = 2.0  # seconds: a server close sooner than this after 101 is taken as a refusal
 LEVELS = {"info": logging.INFO, "warning": logging.WARNING}
 
 

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from support.browser import BLOCKED, CHROMIUM_FLAGS, PageServer, launch, require_chromium
+from support.browser import BLOCKED, PageServer, launch, require_chromium
+from support.devtools import devtools_recording
 from support.http_client import send
-from support.net import NO_OUTSIDE_LOOKUPS, free_port, wait_port
+from support.net import free_port, wait_port
 from support.proxy import ROOT, Mitmdump, run_to_exit
 from support.tools import require_tool
 from support.upstream import Upstream
@@ -249,22 +250,6 @@ def test_a_flow_file_written_by_mitmdump(tmp_path):
     assert f"browser will block: Access to fetch at '{url}' from origin '{ORIGIN}' has been blocked" in log
 
 
-RECORDED = """async (part) => {
-  try {
-    const Logs = await import('./models/logs/logs.js');
-    return Logs.NetworkLog.NetworkLog.instance().requests().some(r => r.url().includes(part));
-  } catch (e) {
-    return false;
-  }
-}"""
-HAR_FROM_DEVTOOLS = """async (sanitize) => {
-  const Logs = await import('./models/logs/logs.js');
-  const HAR = await import('./models/har/har.js');
-  const requests = Logs.NetworkLog.NetworkLog.instance().requests();
-  return JSON.stringify({log: await HAR.Log.Log.build(requests, {sanitize})});
-}"""
-
-
 @pytest.mark.browser
 def test_a_har_exported_by_chromiums_own_devtools(tmp_path):
     """DevTools' front end (bundled with Chromium, served on its remote-debugging port) attached to the page,
@@ -273,44 +258,26 @@ def test_a_har_exported_by_chromiums_own_devtools(tmp_path):
     from playwright.sync_api import sync_playwright
 
     har = tmp_path / "devtools.har"
+    page_server = PageServer()
     with Upstream() as api, sync_playwright() as playwright:
-        page_server = PageServer()
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=require_chromium(),
-            args=[*CHROMIUM_FLAGS, NO_OUTSIDE_LOOKUPS, "--remote-debugging-port=0", "--remote-allow-origins=*"],
-        )
         try:
-            port = (tmp_path / "profile" / "DevToolsActivePort").read_text().split()[0]
-            page = context.new_page()
-            console: list[str] = []
-            page.on("console", lambda message: console.append(message.text))
-            page.goto(page_server.origin + "/")
-            target = context.new_cdp_session(page).send("Target.getTargetInfo")["targetInfo"]["targetId"]
-            devtools = context.new_page()
-            devtools.goto(f"http://127.0.0.1:{port}/devtools/inspector.html?ws=127.0.0.1:{port}/devtools/page/{target}")
-            base = f"http://127.0.0.1:{api.port}"
-            for _ in range(100):  # until the front end has attached and records the page's requests
-                page.evaluate("url => fetch(url).catch(() => null)", f"{page_server.origin}/probe")
-                if devtools.evaluate(RECORDED, "/probe"):
-                    break
-                page.wait_for_timeout(100)
-            calls = page.evaluate(
-                """async (base) => {
-                  const outcome = (p) => p.then(r => r.status, e => String(e));
-                  return [
-                    await outcome(fetch(base + '/blocked')),
-                    await outcome(fetch(base + '/preflighted', {method: 'PUT', body: 'x'})),
-                    await outcome(fetch(base + '/acao/star')),
-                  ];
-                }""",
-                base,
-            )
-            assert calls == ["TypeError: Failed to fetch", "TypeError: Failed to fetch", 200]
-            page.wait_for_timeout(500)
-            har.write_text(devtools.evaluate(HAR_FROM_DEVTOOLS, True))
+            with devtools_recording(playwright, tmp_path / "profile", page_server) as recording:
+                base = f"http://127.0.0.1:{api.port}"
+                calls = recording.page.evaluate(
+                    """async (base) => {
+                      const outcome = (p) => p.then(r => r.status, e => String(e));
+                      return [
+                        await outcome(fetch(base + '/blocked')),
+                        await outcome(fetch(base + '/preflighted', {method: 'PUT', body: 'x'})),
+                        await outcome(fetch(base + '/acao/star')),
+                      ];
+                    }""",
+                    base,
+                )
+                assert calls == ["TypeError: Failed to fetch", "TypeError: Failed to fetch", 200]
+                har.write_text(recording.har())
+                console = recording.console
         finally:
-            context.close()
             page_server.close()
     entries = json.loads(har.read_text())["log"]["entries"]
     assert any(e["request"]["method"] == "OPTIONS" and e.get("_resourceType") == "preflight" for e in entries)

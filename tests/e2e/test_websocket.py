@@ -3,12 +3,15 @@ server on 127.0.0.1 (the `websockets` package) that checks Origin itself: the re
 is, not CORS; websocket_origin: rewrite hands the server its own origin for allowed origins only."""
 
 import asyncio
+import json
+import subprocess
+import sys
 import threading
 
 import pytest
 from mitmproxy import io
 from support.net import free_port
-from support.proxy import Mitmdump
+from support.proxy import ROOT, Mitmdump
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
@@ -26,8 +29,8 @@ def read_flows(path):
 class Server:
     """A WebSocket echo server on 127.0.0.1 that accepts only its own origin (or closes at once)."""
 
-    def __init__(self, close_at_once=False):
-        self.close_at_once = close_at_once
+    def __init__(self, close_at_once=False, any_origin=False):
+        self.close_at_once, self.any_origin = close_at_once, any_origin
         self.started = threading.Event()
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_until_complete, args=(self._run(),), daemon=True).start()
@@ -43,7 +46,7 @@ class Server:
     async def _run(self):
         self.stop = asyncio.Event()
         self.port = free_port()
-        origins = None if self.close_at_once else [f"http://127.0.0.1:{self.port}"]
+        origins = None if self.close_at_once or self.any_origin else [f"http://127.0.0.1:{self.port}"]
         async with serve(self._echo, "127.0.0.1", self.port, origins=origins):
             self.started.set()
             await self.stop.wait()
@@ -57,6 +60,14 @@ def server():
     running = Server()
     yield running
     running.close()
+
+
+def explain(path, *options):
+    done = subprocess.run(
+        [sys.executable, "-m", "addon", "explain", str(path), *options], capture_output=True, text=True, cwd=ROOT
+    )
+    assert "Traceback" not in done.stderr
+    return done
 
 
 def proxy_for(tmp_path, port, websocket_origin, *args):
@@ -87,6 +98,15 @@ def test_the_server_s_origin_check_is_logged_as_not_cors(tmp_path, server):
     }  # fmt: skip
     explained = explain_flows([flow])  # what cors.explain says about the saved flow
     assert explained.startswith(line[line.index("WebSocket ") :]) and "the server decides" in explained
+    offline = explain(saved)  # cors-addon explain FILE, without the rules
+    assert offline.returncode == 1
+    assert (
+        f"WebSocket ws://127.0.0.1:{server.port}/socket from {PAGE}\n"
+        "  refused by the server (403): the server checks Origin itself; CORS headers cannot change that\n"
+        f"  fix: allow {PAGE} in the server's WebSocket origin check, or through the proxy a rule for "
+        f"127.0.0.1:{server.port} with websocket_origin: rewrite (below)\n"
+    ) in offline.stdout
+    assert "    websocket_origin: rewrite" in offline.stdout.split("A rules.yaml that would unblock")[1]
 
 
 def test_rewrite_hands_the_server_its_own_origin_for_allowed_origins_only(tmp_path, server):
@@ -106,8 +126,9 @@ def test_rewrite_hands_the_server_its_own_origin_for_allowed_origins_only(tmp_pa
 
 def test_a_close_right_after_the_handshake_is_a_refusal_too(tmp_path):
     closing = Server(close_at_once=True)
+    saved = tmp_path / "flows"
     try:
-        with proxy_for(tmp_path, closing.port, "keep") as proxy:
+        with proxy_for(tmp_path, closing.port, "keep", "-w", str(saved)) as proxy:
             with connect(f"ws://127.0.0.1:{proxy.port}/socket", origin=PAGE, open_timeout=5) as socket:
                 with pytest.raises(ConnectionClosed):
                     socket.recv(timeout=5)
@@ -115,6 +136,12 @@ def test_a_close_right_after_the_handshake_is_a_refusal_too(tmp_path):
     finally:
         closing.close()
     assert "right after the handshake (1008 origin not allowed): the server checks Origin itself" in line
+    offline = json.loads(explain(saved, "--json").stdout)
+    assert offline["summary"]["blocked"] == 1
+    assert offline["calls"][0]["kind"] == "websocket" and offline["calls"][0]["reason"] == (
+        "WebSocket handshake closed by the server right after the handshake (1008 origin not allowed): the server "
+        "checks Origin itself; CORS headers cannot change that"
+    )
 
 
 OPEN_SOCKET = """url => new Promise(done => {
@@ -165,3 +192,36 @@ def test_in_chromium_the_socket_fails_without_rewrite_and_echoes_with_it(tmp_pat
     ]
     assert (results["rewrite"]["ok"], results["rewrite"].get("data")) == (True, "hello"), results["rewrite"]
     assert "✅ accepted by the server (101), Origin rewritten" in results["rewrite"]["log"]
+
+
+@pytest.mark.browser
+def test_cors_addon_explain_tells_handshakes_in_a_devtools_har(tmp_path, server):
+    """DevTools' own HAR of a page whose socket one server refuses (status 0 there, the 403 only in Chromium's
+    words among the socket's messages) and another accepts (101)."""
+    from playwright.sync_api import sync_playwright
+    from support.browser import PageServer
+    from support.devtools import devtools_recording
+
+    accepting, page_server, har = Server(any_origin=True), PageServer(), tmp_path / "devtools.har"
+    try:
+        with sync_playwright() as playwright:
+            with devtools_recording(playwright, tmp_path / "profile", page_server) as recording:
+                for port in (server.port, accepting.port):
+                    recording.page.evaluate(OPEN_SOCKET, f"ws://127.0.0.1:{port}/socket")
+                har.write_text(recording.har())
+    finally:
+        accepting.close()
+        page_server.close()
+    origin = page_server.origin
+    entries = [e for e in json.loads(har.read_text())["log"]["entries"] if e.get("_resourceType") == "websocket"]
+    assert sorted(e["response"]["status"] for e in entries) == [0, 101]
+    result = explain(har)
+    assert result.returncode == 1
+    assert (
+        f"WebSocket ws://127.0.0.1:{server.port}/socket from {origin}\n"
+        "  refused by the server (403): the server checks Origin itself; CORS headers cannot change that\n"
+    ) in result.stdout
+    assert f"WebSocket ws://127.0.0.1:{accepting.port}/socket from {origin}\n  accepted by the server (101)\n" in (
+        result.stdout
+    )
+    assert result.stdout.startswith("Summary: 2 cross-origin calls: 1 pass, 1 blocked\n")
