@@ -7,6 +7,7 @@ import re
 from addon.core.patterns import ANY_PORT, DEFAULT_PORTS, OriginPattern
 from addon.core.policy import actual_answer, preflight_answer
 from addon.core.rule import Preflight, Rule
+from addon.export.websocket import websocket_origin_note
 
 ACCESS_CONTROL_RESPONSE_HEADERS = (
     "Access-Control-Allow-Origin",
@@ -140,4 +141,4 @@ def lost_in(
         notes.append(f"NOT EXPORTED: allow_private_network: {target} does not answer private network requests.")
     if rule.preflight is Preflight.FORWARD:
         notes.append(f"preflight: forward is exported as answer: {target} answers the preflight itself.")
-    return notes
+    return notes + websocket_origin_note(rule, target)

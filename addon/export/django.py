@@ -5,6 +5,7 @@ from __future__ import annotations
 from addon.core.patterns import split_origins
 from addon.core.ruleset import RuleSet
 from addon.export.common import origin_regex, origin_regexes, path_regex
+from addon.export.websocket import websocket_origin_note
 
 DJANGO_DEFAULT_HEADERS = ("accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with")
 STANDARD_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
@@ -40,6 +41,7 @@ def export_django(rules: RuleSet) -> str:
         notes.append("NOT EXPORTED: expose_headers '*' with credentials; list the headers to expose.")
     if rule.max_age == 0:
         notes.append("max_age 0: django-cors-headers then sends no Max-Age and browsers cache for 5 seconds.")
+    notes += websocket_origin_note(rule, "django-cors-headers")
     exact, globs = split_origins(rule.allow_origins or ())
     patterns = [origin_regex(pattern) for pattern in globs] + origin_regexes(rule)
     settings = []

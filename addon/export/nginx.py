@@ -14,6 +14,7 @@ from addon.export.common import (
     quote,
     requested_headers_regex,
 )
+from addon.export.websocket import websocket_origin_note
 
 
 def export_nginx(rules: RuleSet, listen: str = "127.0.0.1:8080", upstream: str = "http://127.0.0.1:8000") -> str:
@@ -46,6 +47,7 @@ def _nginx_maps(rule: Rule, n: int) -> list[str]:
             f"# NOT EXPORTED: the mitmproxy filter {rule.filter_text!r} has no nginx equivalent;"
             " the policy below applies to every request on its paths."
         )
+    lines += [f"# {note}" for note in websocket_origin_note(rule, "nginx")]
     star = rule.allow_origins is None
     lines.append(f"map $http_origin $cors_origin_ok_{n} {{")
     if star:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from addon.core.patterns import split_origins
 from addon.core.ruleset import RuleSet
 from addon.export.common import origin_regex, star_without_origin_note
+from addon.export.websocket import websocket_origin_note
 
 
 def export_starlette(rules: RuleSet) -> str:
@@ -55,7 +56,7 @@ def _middleware_args(rules: RuleSet) -> tuple[list[str], list[tuple[str, str]]]:
         notes.append(f"rule '{rule.name}' applies to some paths only; CORSMiddleware applies it to every path.")
     if rule.filter_text is not None:
         notes.append(f"NOT EXPORTED: the filter {rule.filter_text!r}; CORSMiddleware applies to every request.")
-    notes += star_without_origin_note(rule, "CORSMiddleware")
+    notes += star_without_origin_note(rule, "CORSMiddleware") + websocket_origin_note(rule, "CORSMiddleware")
     star = rule.allow_origins is None
     exact, globs = split_origins(rule.allow_origins or ())
     patterns = [origin_regex(pattern)[1:-1] for pattern in globs]  # CORSMiddleware uses fullmatch

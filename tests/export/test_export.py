@@ -348,3 +348,27 @@ def test_exports_whose_library_cannot_answer_without_origin_say_what_that_costs(
     # A rule that names the origin needs Vary: Origin without one too; only flask-cors leaves it out
     # (cors-addon verify finds it: tests/equivalence/test_verify_exports.py).
     assert ("sends no Vary: Origin to a request without Origin" in reflected) is (export == "export_flask")
+
+
+@pytest.mark.parametrize(
+    "export, says",
+    [("export_nginx", "nginx cannot decide which origins may open a WebSocket"),
+     ("export_caddy", "Caddy cannot decide which origins may open a WebSocket"),
+     ("export_apache", "Apache cannot decide which origins may open a WebSocket"),
+     ("export_express", "ws's new WebSocketServer({verifyClient: ({origin}) => allowed(origin)})"),
+     ("export_fastify", "with @fastify/websocket, register it with {options: {verifyClient:"),
+     ("export_flask", "Flask-SocketIO's SocketIO(app, cors_allowed_origins=[...])"),
+     ("export_starlette", "check websocket.headers.get('origin') before await websocket.accept()"),
+     ("export_fastapi", "check websocket.headers.get('origin') before await websocket.accept()"),
+     ("export_django", "channels.security.websocket.OriginValidator(router, [...origins])"),
+     ("export_rack", "answer 403 unless env['HTTP_ORIGIN'] is allowed, before the upgrade"),
+     ("export_go", "set gorilla/websocket's Upgrader.CheckOrigin")],
+)  # fmt: skip
+def test_exports_say_where_a_websocket_origin_check_goes(export, says):
+    import addon.export
+
+    rules = STAR.replace("'*'", "[http://localhost:3000]") + "    websocket_origin: {}\n"
+    rewrite = getattr(addon.export, export)(parse_rules(rules.format("rewrite")))
+    (line,) = [line for line in rewrite.splitlines() if "websocket_origin: rewrite" in line]
+    assert "the server refuses these origins' WebSocket handshakes" in line and says in line
+    assert "WebSocket" not in getattr(addon.export, export)(parse_rules(rules.format("keep")))
